@@ -47,6 +47,10 @@ class Provider {
   virtual Result<ResourceState> update(const Resource& desired, const ResourceState& prior,
                                        const ProgressFn& progress) = 0;
   virtual Result<void> destroy(const ResourceState& prior, const ProgressFn& progress) = 0;
+
+  // What `wakufleet status` shows: {"nodes":[{...}], ...}. The default lists the resources in
+  // state; targets that run nodes report live figures (state, peers, pid...).
+  virtual Result<json> status(const spec::Fleet& fleet, const state::State& state);
 };
 
 }  // namespace wakufleet::engine

@@ -2,6 +2,7 @@
 #pragma once
 
 #include <set>
+#include <utility>
 #include <string>
 #include <vector>
 
@@ -12,6 +13,9 @@ namespace wakufleet::engine {
 using nlohmann::json;
 
 struct Resource {
+  Resource() = default;
+  Resource(std::string type_name, std::string resource_name) : type(std::move(type_name)), name(std::move(resource_name)) {}
+
   std::string type;  // e.g. "local_node"
   std::string name;  // unique within the type
   json attributes = json::object();  // flat object of desired inputs

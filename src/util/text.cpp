@@ -23,7 +23,9 @@ std::size_t edit_distance(std::string_view a, std::string_view b) {
 
 std::optional<std::string> closest_match(std::string_view word, const std::vector<std::string>& candidates) {
   std::optional<std::string> best;
-  std::size_t best_distance = std::max<std::size_t>(1, word.size() / 3) + 1;
+  // Two edits (a transposition) is still a plausible typo for words of four letters or more.
+  std::size_t allowed = word.size() >= 4 ? std::max<std::size_t>(2, word.size() / 3) : 1;
+  std::size_t best_distance = allowed + 1;
   for (const auto& candidate : candidates) {
     std::size_t distance = edit_distance(word, candidate);
     if (distance < best_distance) {

@@ -1,0 +1,384 @@
+#include "providers/local/local_provider.hpp"
+
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include <filesystem>
+#include <fstream>
+#include <mutex>
+#include <thread>
+
+#include "providers/local/layout.hpp"
+#include "providers/local/mesh.hpp"
+#include "providers/local/node_service.hpp"
+#include "providers/local/supervisor.hpp"
+#include "util/http.hpp"
+#include "util/process.hpp"
+#include "util/text.hpp"
+#include "waku/node_config.hpp"
+#include "waku/rest.hpp"
+
+#ifndef WAKUFLEET_DEFAULT_CACHE
+#define WAKUFLEET_DEFAULT_CACHE ".cache"
+#endif
+
+namespace wakufleet::providers::local {
+
+namespace fs = std::filesystem;
+using engine::Resource;
+using state::ResourceState;
+using util::Result;
+using nlohmann::json;
+
+namespace {
+
+// Pinned go-waku versions and the commit each was built from (see tools/gowaku/go.mod).
+const std::map<std::string, std::string> kBuilds = {{"0.10.0", "01bb2e1c"}};
+
+// True when something else listens on address:port (a test bind fails with EADDRINUSE).
+bool port_taken(const std::string& address, int port) {
+  int fd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+  if (fd < 0) return false;
+  sockaddr_in where{};
+  where.sin_family = AF_INET;
+  where.sin_port = htons(static_cast<uint16_t>(port));
+  inet_pton(AF_INET, address.c_str(), &where.sin_addr);
+  bool taken = bind(fd, reinterpret_cast<sockaddr*>(&where), sizeof where) != 0 && errno == EADDRINUSE;
+  close(fd);
+  return taken;
+}
+
+json read_json_file(const std::string& path) {
+  std::ifstream in(path);
+  if (!in) return json();
+  return json::parse(in, nullptr, false);
+}
+
+Result<void> write_json_file(const std::string& path, const json& document) {
+  std::ofstream out(path + ".tmp", std::ios::trunc);
+  if (!(out << document.dump(2) << "\n")) return util::fail("cannot write " + path);
+  out.close();
+  std::error_code error;
+  fs::rename(path + ".tmp", path, error);
+  if (error) return util::fail("cannot write " + path + ": " + error.message());
+  return {};
+}
+
+class LocalProvider : public engine::Provider {
+ public:
+  explicit LocalProvider(Context context)
+      : context_(std::move(context)), runner_(util::make_process_runner()), http_(util::make_curl_client()) {}
+
+  std::string name() const override { return "local"; }
+
+  Result<void> check(const spec::Fleet& fleet) override {
+    if (auto bound = bind(fleet); !bound) return bound;
+    std::string binary = gowaku_binary(fleet.waku.version);
+    if (!util::have_program(binary)) {
+      return util::fail("go-waku " + fleet.waku.version + " is not built yet (looked for " + binary +
+                        "); run scripts/install-gowaku.sh, or set WAKUFLEET_GOWAKU to a go-waku binary");
+    }
+    for (const char* tool : {"s6-svscan", "s6-svc", "s6-svstat", "s6-log"}) {
+      if (!util::have_program(tool)) return util::fail(std::string(tool) + " not found; install the Debian package s6");
+    }
+    return check_addresses_free();
+  }
+
+  Result<std::vector<Resource>> desired(const spec::Fleet& fleet) override {
+    std::vector<Resource> resources;
+    resources.push_back(supervisor_resource(fleet));
+    for (const auto& node : fleet.nodes) resources.push_back(node_resource(fleet, node));
+    resources.push_back(mesh_resource(fleet));
+    return resources;
+  }
+
+  Result<std::optional<ResourceState>> read(const ResourceState& recorded) override {
+    if (recorded.type == "local_supervisor") return read_supervisor(recorded);
+    if (recorded.type == "local_node") return read_node(recorded);
+    if (recorded.type == "local_mesh") return read_mesh(recorded);
+    return util::fail("unknown resource type " + recorded.type);
+  }
+
+  Result<ResourceState> create(const Resource& desired, const engine::ProgressFn& progress) override {
+    if (desired.type == "local_supervisor") return start_supervisor(desired);
+    if (desired.type == "local_node") return start_node(desired, progress, false);
+    if (desired.type == "local_mesh") return mesh(desired, progress);
+    return util::fail("unknown resource type " + desired.type);
+  }
+
+  Result<ResourceState> update(const Resource& desired, const ResourceState&, const engine::ProgressFn& progress) override {
+    if (desired.type == "local_node") return start_node(desired, progress, true);
+    return create(desired, progress);
+  }
+
+  Result<void> destroy(const ResourceState& prior, const engine::ProgressFn& progress) override {
+    if (prior.type == "local_node") return stop_node(prior, progress);
+    if (prior.type == "local_supervisor") return stop_supervisor();
+    return {};  // the mesh is only files and connections: it goes with the nodes
+  }
+
+  Result<json> status(const spec::Fleet& fleet, const state::State& state) override;
+
+ private:
+  // Every entry point starts here: the fleet decides the folders and addresses.
+  Result<void> bind(const spec::Fleet& fleet) {
+    fleet_ = fleet;
+    auto layout = Layout::make(fleet, context_.spec_dir);
+    if (!layout) return layout.error();
+    layout_ = *layout;
+    supervisor_.emplace(*runner_, *layout_);
+    return {};
+  }
+
+  Resource supervisor_resource(const spec::Fleet& fleet) const {
+    Resource resource{"local_supervisor", fleet.name};
+    resource.attributes = {{"scan_dir", layout_->scan_dir()}};
+    return resource;
+  }
+
+  Resource node_resource(const spec::Fleet& fleet, const spec::Node& node) const {
+    std::string address = layout_->node_address(node.index);
+    waku::NodeNetwork network{address, address, ""};
+    waku::NodePaths paths{layout_->node_dir(node.name) + "/store.db"};
+    Resource resource{"local_node", node.name};
+    resource.attributes = {{"address", address},
+                           {"version", fleet.waku.version},
+                           {"binary", gowaku_binary(fleet.waku.version)},
+                           {"flags", waku::node_flags(fleet, node, network, paths)}};
+    resource.depends_on = {"local_supervisor." + fleet.name};
+    resource.rollout_group = "nodes";  // settings changes restart one node at a time
+    return resource;
+  }
+
+  Resource mesh_resource(const spec::Fleet& fleet) const {
+    Resource resource{"local_mesh", fleet.name};
+    json members = json::array();
+    for (const auto& node : fleet.nodes) {
+      members.push_back(node.name + " " + layout_->node_address(node.index));
+      resource.depends_on.push_back("local_node." + node.name);
+    }
+    resource.attributes = {{"members", members}};
+    return resource;
+  }
+
+  Result<void> check_addresses_free() const {
+    std::vector<std::string> problems;
+    for (const auto& node : fleet_.nodes) {
+      if (supervisor_->installed(node.name)) continue;  // ours, running
+      std::string address = layout_->node_address(node.index);
+      for (int port : {kTcpPort, kWebsocketPort, kMetricsPort, kRestPort}) {
+        if (port_taken(address, port)) problems.push_back(address + ":" + std::to_string(port) + " (node " + node.name + ")");
+      }
+    }
+    if (problems.empty()) return {};
+    return util::fail("these addresses are already in use by another program, so the fleet cannot start there: " +
+                      util::join(problems, ", ") + ". Stop that program, or give the fleet another block with "
+                      "[target.local] subnet = \"127.A.B.0/24\"");
+  }
+
+  // --- supervisor ---
+  Result<std::optional<ResourceState>> read_supervisor(const ResourceState& recorded) {
+    auto pid = supervisor_->scanner_pid();
+    if (!pid) return std::optional<ResourceState>();  // gone (or killed): apply starts it again
+    ResourceState fresh = recorded;
+    fresh.attributes["pid"] = *pid;
+    return std::optional<ResourceState>(fresh);
+  }
+
+  Result<ResourceState> start_supervisor(const Resource& desired) {
+    auto pid = supervisor_->ensure_running();
+    if (!pid) return pid.error();
+    ResourceState created{desired.type, desired.name, desired.attributes, {}};
+    created.attributes["pid"] = *pid;
+    return created;
+  }
+
+  Result<void> stop_supervisor() {
+    if (auto stopped = supervisor_->shut_down(); !stopped) return stopped;
+    if (!context_.keep_data) {
+      std::error_code error;
+      fs::remove_all(layout_->root(), error);
+    }
+    return {};
+  }
+
+  // --- nodes ---
+  std::string metadata_path(const std::string& node) const { return layout_->service_dir(node) + "/wakufleet.json"; }
+
+  Result<std::optional<ResourceState>> read_node(const ResourceState& recorded) {
+    if (!supervisor_->installed(recorded.name)) return std::optional<ResourceState>();
+    json written = read_json_file(metadata_path(recorded.name));
+    ResourceState fresh = recorded;
+    if (written.is_object()) {
+      for (const auto& [key, value] : written.items()) fresh.attributes[key] = value;
+    }
+    return std::optional<ResourceState>(fresh);
+  }
+
+  Result<ResourceState> start_node(const Resource& desired, const engine::ProgressFn& progress, bool restart) {
+    std::string node = desired.name;
+    std::string address = desired.attributes.at("address");
+    std::string peer_id;
+    {
+      std::lock_guard lock(mutex_);
+      auto identity = ensure_identity(*layout_, node);
+      if (!identity) return identity.error();
+      peer_id = *identity;
+    }
+    NodePlan plan{node, fleet_.name, address, desired.attributes.at("binary"),
+                  desired.attributes.at("flags").get<std::vector<std::string>>()};
+    long old_pid = restart ? supervisor_->status(node).pid : 0;
+    progress(desired.address(), restart ? "restarting go-waku with the new settings" : "starting go-waku on " + address);
+    if (auto installed = supervisor_->install(node, service_files(plan, *layout_)); !installed) return installed.error();
+    if (auto written = write_json_file(metadata_path(node), desired.attributes); !written) return written.error();
+    if (restart) wait_pid_change(node, old_pid);
+    if (auto ready = wait_ready(*http_, *supervisor_, *layout_, node, address, fleet_.target.local.ready_timeout_seconds);
+        !ready) {
+      return ready.error();
+    }
+    if (restart) {
+      if (auto meshed = reconnect(); !meshed) return meshed.error();
+    }
+    ResourceState created{desired.type, desired.name, desired.attributes, {}};
+    created.attributes["peer_id"] = peer_id;
+    created.attributes["data_dir"] = layout_->node_dir(node);
+    created.attributes["log_file"] = layout_->log_file(node);
+    return created;
+  }
+
+  void wait_pid_change(const std::string& node, long old_pid) {
+    auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(15);
+    while (std::chrono::steady_clock::now() < deadline) {
+      auto status = supervisor_->status(node);
+      if (status.up && status.pid != old_pid) return;
+      std::this_thread::sleep_for(std::chrono::milliseconds(50));
+    }
+  }
+
+  // After a restart: dial the node's neighbours now rather than wait for go-waku to find them.
+  Result<void> reconnect() {
+    auto all = members();
+    if (!all) return all.error();
+    if (all->size() < 2) return {};
+    return connect_mesh(*http_, *all, fleet_.waku.shards, fleet_.target.local.ready_timeout_seconds);
+  }
+
+  Result<void> stop_node(const ResourceState& prior, const engine::ProgressFn& progress) {
+    progress(prior.address(), "stopping go-waku");
+    if (auto removed = supervisor_->remove(prior.name); !removed) return removed;
+    if (!context_.keep_data) {
+      std::error_code error;
+      fs::remove_all(layout_->node_dir(prior.name), error);
+      if (error) return util::fail("cannot remove " + layout_->node_dir(prior.name) + ": " + error.message());
+    }
+    return {};
+  }
+
+  // --- mesh ---
+  Result<std::vector<Member>> members() {
+    std::vector<Member> all;
+    std::lock_guard lock(mutex_);
+    for (const auto& node : fleet_.nodes) {
+      auto peer_id = ensure_identity(*layout_, node.name);
+      if (!peer_id) return peer_id.error();
+      all.push_back({node.name, layout_->node_address(node.index), *peer_id});
+    }
+    return all;
+  }
+
+  Result<std::optional<ResourceState>> read_mesh(const ResourceState& recorded) {
+    ResourceState fresh = recorded;
+    // A node that lost all its neighbours (e.g. restarted while they were down) is drift: the
+    // next apply dials them again.
+    auto all = members();
+    if (all && all->size() > 1) {
+      auto counts = connected_neighbours(*http_, *all);
+      for (std::size_t i = 0; i < counts.size(); ++i) {
+        if (counts[i] == 0) fresh.attributes["members"] = json::array({(*all)[i].name + " is isolated"});
+      }
+    }
+    return std::optional<ResourceState>(fresh);
+  }
+
+  Result<ResourceState> mesh(const Resource& desired, const engine::ProgressFn& progress) {
+    auto all = members();
+    if (!all) return all.error();
+    if (auto written = write_peer_files(*layout_, *all); !written) return written.error();
+    if (all->size() > 1) {
+      progress(desired.address(), "connecting " + std::to_string(all->size()) + " nodes");
+      auto meshed = connect_mesh(*http_, *all, fleet_.waku.shards, fleet_.target.local.ready_timeout_seconds);
+      if (!meshed) return meshed.error();
+    }
+    return ResourceState{desired.type, desired.name, desired.attributes, {}};
+  }
+
+  Context context_;
+  std::unique_ptr<util::ProcessRunner> runner_;
+  std::unique_ptr<util::HttpClient> http_;
+  spec::Fleet fleet_;
+  std::optional<Layout> layout_;
+  std::optional<Supervisor> supervisor_;
+  std::mutex mutex_;
+};
+
+std::string uptime_text(long seconds) {
+  if (seconds < 60) return std::to_string(seconds) + "s";
+  if (seconds < 3600) return std::to_string(seconds / 60) + "m" + std::to_string(seconds % 60) + "s";
+  return std::to_string(seconds / 3600) + "h" + std::to_string(seconds % 3600 / 60) + "m";
+}
+
+Result<json> LocalProvider::status(const spec::Fleet& fleet, const state::State& state) {
+  if (auto bound = bind(fleet); !bound) return bound.error();
+  json nodes = json::array();
+  for (const auto& [address, resource] : state.resources) {
+    if (resource.type != "local_node") continue;
+    const std::string& node = resource.name;
+    std::string node_address = resource.attributes.value("address", "");
+    waku::NodeApi api(*http_, node_address);
+    ServiceStatus service = supervisor_->status(node);
+    std::string health = !service.supervised ? "down" : !service.up ? "restarting" : api.healthy() ? "running" : "starting";
+    json entry = {{"name", node},
+                  {"address", node_address},
+                  {"peer_id", resource.attributes.value("peer_id", "")},
+                  {"version", resource.attributes.value("version", "")},
+                  {"state", health},
+                  {"pid", service.up ? json(service.pid) : json(nullptr)},
+                  {"restarts", restarts_of(*layout_, node)},
+                  {"uptime", service.up ? json(uptime_text(service.seconds)) : json(nullptr)},
+                  {"rest_url", api.rest_url()},
+                  {"metrics_url", api.metrics_url()},
+                  {"data_dir", layout_->node_dir(node)},
+                  {"log_file", layout_->log_file(node)}};
+    auto peers = api.metric("waku_connected_peers");
+    entry["peers"] = peers && *peers ? json(static_cast<long>(**peers)) : json(nullptr);
+    auto messages = api.metric("waku_node_messages");
+    entry["messages"] = messages && *messages ? json(static_cast<long>(**messages)) : json(nullptr);
+    nodes.push_back(std::move(entry));
+  }
+  auto scanner = supervisor_->scanner_pid();
+  return json{{"fleet", fleet.name},
+              {"target", "local"},
+              {"supervisor", scanner ? "running (s6-svscan pid " + std::to_string(*scanner) + ")"
+                                     : std::string("down: run 'wakufleet apply' to start it again")},
+              {"data_dir", layout_->root()},
+              {"nodes", nodes}};
+}
+
+}  // namespace
+
+std::string gowaku_binary(const std::string& version) {
+  if (const char* explicit_path = std::getenv("WAKUFLEET_GOWAKU"); explicit_path && *explicit_path) return explicit_path;
+  const char* cache = std::getenv("WAKUFLEET_CACHE");
+  std::string root = cache && *cache ? cache : WAKUFLEET_DEFAULT_CACHE;
+  auto build = kBuilds.find(version);
+  std::string tag = build == kBuilds.end() ? version : version + "-" + build->second;
+  return root + "/go-waku/" + tag + "/waku";
+}
+
+std::unique_ptr<engine::Provider> make_local_provider(const Context& context) {
+  return std::make_unique<LocalProvider>(context);
+}
+
+}  // namespace wakufleet::providers::local

@@ -1,0 +1,39 @@
+// One go-waku node as an s6 service: its scripts, its key, its readiness.
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include "providers/local/layout.hpp"
+#include "providers/local/supervisor.hpp"
+#include "spec/fleet.hpp"
+#include "util/http.hpp"
+#include "util/result.hpp"
+
+namespace wakufleet::providers::local {
+
+struct NodePlan {
+  std::string name;
+  std::string fleet;
+  std::string address;
+  std::string binary;
+  std::vector<std::string> flags;
+};
+
+// The service's scripts: run reads the key and the static peers at every start.
+ServiceFiles service_files(const NodePlan& node, const Layout& layout);
+
+// Creates the node's data folder (0700) and its key (0600) once; returns the peer id.
+util::Result<std::string> ensure_identity(const Layout& layout, const std::string& node);
+
+// Waits until the node's metrics /health answers OK and /debug/v1/info answers. On timeout
+// the error names the node and quotes the last lines of its log.
+util::Result<void> wait_ready(util::HttpClient& http, const Supervisor& supervisor, const Layout& layout,
+                              const std::string& node, const std::string& address, int timeout_seconds);
+
+// The last `count` lines of the node's current log file.
+std::string log_tail(const Layout& layout, const std::string& node, int count);
+
+long restarts_of(const Layout& layout, const std::string& node);
+
+}  // namespace wakufleet::providers::local
