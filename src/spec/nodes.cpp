@@ -213,7 +213,7 @@ std::vector<GroupSpec> read_groups(TableReader& root, const NodeDefaults& defaul
   return groups;
 }
 
-const char* kMinimalFleet =
+constexpr const char* kMinimalFleet =
     "every spec needs a [fleet] section, for example:\n"
     "    [fleet]\n"
     "    name = \"demo\"\n"
@@ -229,6 +229,43 @@ void finish_nodes(std::vector<GroupSpec>& groups, const std::optional<Located<st
   expand(groups, fleet);
 }
 
+void read_name(TableReader& reader, Fleet& fleet) {
+  if (!reader.require("name", "add name = \"demo\" (a DNS label: " + std::string(kLabelRule) + ")")) return;
+  if (auto name = reader.string("name"); name && check_label(reader, "name", *name)) fleet.name = name->value;
+}
+
+// The domain with its position (node addresses are checked against it later), if valid.
+std::optional<Located<std::string>> read_domain(TableReader& reader, Fleet& fleet) {
+  if (!reader.require("domain", "add domain = \"demo.waku.test\" (nodes are reachable as <node>.<domain>)")) {
+    return std::nullopt;
+  }
+  auto domain = reader.string("domain");
+  if (!domain) return std::nullopt;
+  if (!util::is_dns_name(domain->value)) {
+    reader.sink().error(domain->at, reader.describe("domain") + " must be a DNS name, got '" + domain->value + "'",
+                        "dot-separated labels of a-z, 0-9 and '-', for example \"demo.waku.test\"");
+    return std::nullopt;
+  }
+  fleet.domain = domain->value;
+  return domain;
+}
+
+// fleet.nodes or [[group]]: exactly one of them says what the nodes are.
+void read_fleet_nodes(TableReader& reader, bool has_groups, const NodeDefaults& defaults,
+                      std::vector<GroupSpec>& groups) {
+  auto nodes = reader.integer("nodes", 1, kMaxNodes);
+  if (reader.contains("nodes") && has_groups) {
+    reader.sink().error(reader.key_position("nodes"), "fleet.nodes and [[group]] cannot be used together",
+                        "keep nodes = N for N alike nodes named node-0 .. node-(N-1), or describe every node with "
+                        "[[group]] sections and remove nodes");
+  } else if (!reader.contains("nodes") && !has_groups && !reader.misspelled("nodes")) {
+    reader.sink().error(reader.header(), "no nodes: [fleet] has no 'nodes' and there is no [[group]]",
+                        "add nodes = 3 to [fleet], or one or more [[group]] sections with a name and a count");
+  } else if (nodes) {
+    groups.push_back(shorthand_group(*nodes, defaults));
+  }
+}
+
 }  // namespace
 
 void read_fleet_and_nodes(TableReader& root, const NodeDefaults& defaults, Fleet& fleet) {
@@ -240,32 +277,9 @@ void read_fleet_and_nodes(TableReader& root, const NodeDefaults& defaults, Fleet
     return;
   }
   TableReader reader(*table, "fleet", {"name", "domain", "nodes"}, root.sink());
-  if (reader.require("name", "add name = \"demo\" (a DNS label: " + std::string(kLabelRule) + ")")) {
-    if (auto name = reader.string("name"); name && check_label(reader, "name", *name)) fleet.name = name->value;
-  }
-  std::optional<Located<std::string>> domain;
-  if (reader.require("domain", "add domain = \"demo.waku.test\" (nodes are reachable as <node>.<domain>)")) {
-    domain = reader.string("domain");
-    if (domain && !util::is_dns_name(domain->value)) {
-      root.sink().error(domain->at, reader.describe("domain") + " must be a DNS name, got '" + domain->value + "'",
-                        "dot-separated labels of a-z, 0-9 and '-', for example \"demo.waku.test\"");
-      domain.reset();
-    }
-  }
-  if (domain) fleet.domain = domain->value;
-
-  auto nodes = reader.integer("nodes", 1, kMaxNodes);
-  bool has_groups = root.contains("group");
-  if (reader.contains("nodes") && has_groups) {
-    root.sink().error(reader.key_position("nodes"), "fleet.nodes and [[group]] cannot be used together",
-                      "keep nodes = N for N alike nodes named node-0 .. node-(N-1), or describe every node with "
-                      "[[group]] sections and remove nodes");
-  } else if (!reader.contains("nodes") && !has_groups && !reader.misspelled("nodes")) {
-    root.sink().error(reader.header(), "no nodes: [fleet] has no 'nodes' and there is no [[group]]",
-                      "add nodes = 3 to [fleet], or one or more [[group]] sections with a name and a count");
-  } else if (nodes) {
-    groups.push_back(shorthand_group(*nodes, defaults));
-  }
+  read_name(reader, fleet);
+  auto domain = read_domain(reader, fleet);
+  read_fleet_nodes(reader, root.contains("group"), defaults, groups);
   reader.check_unknown_keys();
   finish_nodes(groups, domain, fleet, root.sink());
 }

@@ -31,7 +31,6 @@ class DiagnosticSink {
  public:
   explicit DiagnosticSink(std::string file) : file_(std::move(file)) {}
   void error(Position at, std::string message, std::string hint = {});
-  bool empty() const { return diagnostics_.empty(); }
   // Diagnostics ordered by line then column; toml++ tables iterate in key order, not file order.
   std::vector<Diagnostic> sorted() const;
 

@@ -286,6 +286,20 @@ std::optional<RemoteWrite> read_remote_write(TableReader& observability) {
   return remote_write;
 }
 
+void read_tree_subdomain(TableReader& table, const std::string& domain, Discovery& discovery) {
+  auto subdomain = table.string("tree_subdomain");
+  if (!subdomain) return;
+  // The whole tree name must be a DNS name too, so check it with the domain appended.
+  if (util::is_dns_name(subdomain->value) && util::is_dns_name(subdomain->value + "." + domain)) {
+    discovery.tree_subdomain = subdomain->value;
+    return;
+  }
+  table.sink().error(subdomain->at,
+                     table.describe("tree_subdomain") + " must be a DNS name (a-z, 0-9, '-' and '.'), got '" +
+                         subdomain->value + "'",
+                     "the tree is published at <tree_subdomain>.<domain>, for example \"nodes\"");
+}
+
 }  // namespace
 
 std::optional<Protocols> read_protocols(TableReader& table, std::string_view key) {
@@ -388,17 +402,7 @@ DiscoveryFacts read_discovery(TableReader& root, const std::string& domain, Disc
     discovery.peer_exchange = value->value;
     if (value->value) facts.peer_exchange_at = value->at;
   }
-  if (auto subdomain = reader.string("tree_subdomain")) {
-    std::string tree = subdomain->value + "." + domain;
-    if (!util::is_dns_name(subdomain->value) || !util::is_dns_name(tree)) {
-      root.sink().error(subdomain->at,
-                        reader.describe("tree_subdomain") + " must be a DNS name (a-z, 0-9, '-' and '.'), got '" +
-                            subdomain->value + "'",
-                        "the tree is published at <tree_subdomain>.<domain>, for example \"nodes\"");
-    } else {
-      discovery.tree_subdomain = subdomain->value;
-    }
-  }
+  read_tree_subdomain(reader, domain, discovery);
   if (!discovery.static_peers && !discovery.dns && !discovery.discv5 && !discovery.peer_exchange) {
     facts.all_off_at = reader.header();
   }

@@ -48,6 +48,38 @@ TEST(Examples, DigitalOceanParsesWithoutDiagnostics) {
   EXPECT_EQ(fleet.observability.datadog_site, "datadoghq.eu");
 }
 
+// The ```toml blocks of docs/spec.md, in order.
+std::vector<std::string> documented_specs() {
+  std::ifstream file(std::string(WAKUFLEET_SOURCE_DIR) + "/docs/spec.md");
+  std::vector<std::string> blocks;
+  std::string line;
+  bool inside = false;
+  while (std::getline(file, line)) {
+    if (!inside && line == "```toml") {
+      inside = true;
+      blocks.emplace_back();
+    } else if (inside && line == "```") {
+      inside = false;
+    } else if (inside) {
+      blocks.back() += line + "\n";
+    }
+  }
+  return blocks;
+}
+
+TEST(Docs, SpecExamplesParseWithoutDiagnostics) {
+  std::vector<std::string> blocks = documented_specs();
+  ASSERT_EQ(blocks.size(), 2u);  // the complete example and the minimal one
+  for (const auto& text : blocks) {
+    ParseResult result = parse_fleet(text, "docs/spec.md");
+    EXPECT_TRUE(result.ok()) << render_all(result.diagnostics, text);
+  }
+  ParseResult complete = parse_fleet(blocks[0], "docs/spec.md");
+  ASSERT_EQ(complete.fleet.nodes.size(), 4u);
+  EXPECT_EQ(complete.fleet.nodes[3].name, "archive-fra");
+  EXPECT_EQ(complete.fleet.nodes[3].store_retention, "720h");
+}
+
 TEST(LoadFleet, MissingFileIsOneWholeFileDiagnostic) {
   ParseResult result = load_fleet("/nonexistent/fleet.toml");
   ASSERT_EQ(result.diagnostics.size(), 1u);

@@ -1,5 +1,7 @@
 #include "providers/fake/fake_provider.hpp"
 
+#include <thread>
+
 namespace wakufleet::providers::fake {
 
 using engine::Resource;
@@ -82,17 +84,42 @@ Result<state::ResourceState> FakeProvider::store(const Resource& desired, const 
   return resource;
 }
 
+void FakeProvider::busy(bool update) {
+  std::chrono::milliseconds delay;
+  {
+    std::lock_guard lock(world_->mutex);
+    world_->max_running = std::max(world_->max_running, ++world_->running);
+    if (update) world_->max_running_updates = std::max(world_->max_running_updates, ++world_->running_updates);
+    delay = world_->delay;
+  }
+  if (delay.count() > 0) std::this_thread::sleep_for(delay);
+}
+
+void FakeProvider::idle(bool update) {
+  std::lock_guard lock(world_->mutex);
+  --world_->running;
+  if (update) --world_->running_updates;
+}
+
 Result<state::ResourceState> FakeProvider::create(const Resource& desired, const engine::ProgressFn& progress) {
   progress(desired.address(), "creating");
-  return store(desired, "create");
+  busy(false);
+  auto result = store(desired, "create");
+  idle(false);
+  return result;
 }
 
 Result<state::ResourceState> FakeProvider::update(const Resource& desired, const state::ResourceState&,
                                                   const engine::ProgressFn&) {
-  return store(desired, "update");
+  busy(true);
+  auto result = store(desired, "update");
+  idle(true);
+  return result;
 }
 
 Result<void> FakeProvider::destroy(const state::ResourceState& prior, const engine::ProgressFn&) {
+  busy(false);
+  idle(false);
   std::lock_guard lock(world_->mutex);
   world_->log.push_back("delete " + prior.address());
   if (world_->fail_destroy.count(prior.address())) return util::fail("injected failure deleting " + prior.address());

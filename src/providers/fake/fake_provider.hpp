@@ -2,6 +2,7 @@
 // creates, updates and deletes, with failures that a test can inject.
 #pragma once
 
+#include <chrono>
 #include <map>
 #include <memory>
 #include <mutex>
@@ -21,6 +22,11 @@ struct World {
   std::set<std::string> fail_destroy;
   int reads = 0;
   int next_id = 1;
+  std::chrono::milliseconds delay{0};  // how long each create/update/delete takes
+  int running = 0;                     // calls in progress now
+  int max_running = 0;                 // the most that were ever in progress at once
+  int running_updates = 0;
+  int max_running_updates = 0;
 };
 
 // Desired resources for a spec: one fake_network for the fleet, a fake_node per node (depends
@@ -40,6 +46,8 @@ class FakeProvider : public engine::Provider {
 
  private:
   util::Result<state::ResourceState> store(const engine::Resource& desired, const char* verb);
+  void busy(bool update);  // counts a call in progress for the concurrency figures, then waits
+  void idle(bool update);
   std::shared_ptr<World> world_;
 };
 

@@ -39,6 +39,8 @@ class Layout {
   const std::string& root() const { return root_; }
   std::string scan_dir() const { return root_ + "/s6"; }
   std::string supervisor_log() const { return root_ + "/supervisor.log"; }
+  std::string resolv_conf() const { return root_ + "/etc/resolv.conf"; }
+  std::string hosts_file() const { return root_ + "/etc/hosts"; }
   std::string service_dir(const std::string& node) const { return scan_dir() + "/" + node; }
   std::string node_dir(const std::string& node) const { return root_ + "/nodes/" + node; }
   std::string key_path(const std::string& node) const { return node_dir(node) + "/nodekey"; }

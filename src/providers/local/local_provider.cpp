@@ -80,7 +80,7 @@ class LocalProvider : public engine::Provider {
       return util::fail("go-waku " + fleet.waku.version + " is not built yet (looked for " + binary +
                         "); run scripts/install-gowaku.sh, or set WAKUFLEET_GOWAKU to a go-waku binary");
     }
-    for (const char* tool : {"s6-svscan", "s6-svc", "s6-svstat", "s6-log"}) {
+    for (const char* tool : {"s6-svscan", "s6-svc", "s6-svstat", "s6-log", "unshare"}) {
       if (!util::have_program(tool)) return util::fail(std::string(tool) + " not found; install the Debian package s6");
     }
     return check_addresses_free();
@@ -223,6 +223,7 @@ class LocalProvider : public engine::Provider {
     std::string peer_id;
     {
       std::lock_guard lock(mutex_);
+      if (auto resolver = write_private_resolver(*layout_); !resolver) return resolver.error();
       auto identity = ensure_identity(*layout_, node);
       if (!identity) return identity.error();
       peer_id = *identity;

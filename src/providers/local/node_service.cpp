@@ -52,7 +52,15 @@ ServiceFiles service_files(const NodePlan& node, const Layout& layout) {
               "if [ -f peers ]; then\n"
               "  while read -r peer; do [ -n \"$peer\" ] && set -- \"$@\" \"--staticnode=$peer\"; done < peers\n"
               "fi\n"
-              "exec " + shell_quote(node.binary);
+              "# go-waku has a built-in NTP client that looks up pool.ntp.org through the system resolver.\n"
+              "# A local fleet keeps every packet on this machine: the node gets a private mount namespace\n"
+              "# where /etc/resolv.conf names 127.0.0.1 and /etc/hosts knows only localhost.\n"
+              "# LIBP2P_TCP_REUSEPORT=false: a taken port is an error (exit 166), not a silently shared one.\n"
+              "export LIBP2P_TCP_REUSEPORT=false\n"
+              "if [ \"$(id -u)\" = 0 ]; then isolate='unshare --mount --propagation private'; else isolate='unshare --map-root-user --mount --propagation private'; fi\n"
+              "exec $isolate sh -c 'mount --bind \"$1\" /etc/resolv.conf && mount --bind \"$2\" /etc/hosts && shift 2 && exec \"$@\"' \\\n"
+              "  wakufleet-node " + shell_quote(layout.resolv_conf()) + " " + shell_quote(layout.hosts_file()) + " \\\n"
+              "  " + shell_quote(node.binary);
   for (const auto& flag : node.flags) files.run += " \\\n  " + shell_quote(flag);
   files.run += " \\\n  \"$@\"\n";
   files.finish = "#!/bin/sh\n"
@@ -64,6 +72,18 @@ ServiceFiles service_files(const NodePlan& node, const Layout& layout) {
   // s6-log: keep 10 files of at most 10 MB each; -b blocks the node rather than lose lines.
   files.log_run = "#!/bin/sh\nexec s6-log -b n10 s10000000 " + shell_quote(layout.log_dir(node.name)) + "\n";
   return files;
+}
+
+util::Result<void> write_private_resolver(const Layout& layout) {
+  std::error_code error;
+  fs::create_directories(layout.root() + "/etc", error);
+  if (error) return util::fail("cannot create " + layout.root() + "/etc: " + error.message());
+  std::ofstream resolv(layout.resolv_conf(), std::ios::trunc);
+  resolv << "# Written by wakufleet: nodes of a local fleet resolve nothing off this machine.\nnameserver 127.0.0.1\n";
+  std::ofstream hosts(layout.hosts_file(), std::ios::trunc);
+  hosts << "127.0.0.1 localhost\n::1 localhost\n";
+  if (!resolv || !hosts) return util::fail("cannot write " + layout.root() + "/etc");
+  return {};
 }
 
 util::Result<std::string> ensure_identity(const Layout& layout, const std::string& node) {

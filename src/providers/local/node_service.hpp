@@ -23,6 +23,9 @@ struct NodePlan {
 // The service's scripts: run reads the key and the static peers at every start.
 ServiceFiles service_files(const NodePlan& node, const Layout& layout);
 
+// The resolv.conf and hosts files that every node of the fleet sees (see the run script).
+util::Result<void> write_private_resolver(const Layout& layout);
+
 // Creates the node's data folder (0700) and its key (0600) once; returns the peer id.
 util::Result<std::string> ensure_identity(const Layout& layout, const std::string& node);
 
