@@ -80,7 +80,8 @@ bool load_state(Io& io, Session& session) {
     return false;
   }
   session.state = std::move(*loaded);
-  if (session.state.lineage.empty()) {
+  // An empty state (never applied, or destroyed) can serve any fleet.
+  if (session.state.lineage.empty() || session.state.resources.empty()) {
     session.state.fleet = session.fleet.name;
     session.state.target = session.provider->name();
   } else if (session.state.fleet != session.fleet.name || session.state.target != session.provider->name()) {
