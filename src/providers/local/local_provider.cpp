@@ -13,6 +13,7 @@
 #include "providers/local/layout.hpp"
 #include "providers/local/mesh.hpp"
 #include "providers/local/node_service.hpp"
+#include "providers/local/prometheus.hpp"
 #include "providers/local/supervisor.hpp"
 #include "util/http.hpp"
 #include "util/process.hpp"
@@ -91,6 +92,7 @@ class LocalProvider : public engine::Provider {
     resources.push_back(supervisor_resource(fleet));
     for (const auto& node : fleet.nodes) resources.push_back(node_resource(fleet, node));
     resources.push_back(mesh_resource(fleet));
+    if (fleet.observability.prometheus) resources.push_back(prometheus_resource(fleet));
     return resources;
   }
 
@@ -98,6 +100,7 @@ class LocalProvider : public engine::Provider {
     if (recorded.type == "local_supervisor") return read_supervisor(recorded);
     if (recorded.type == "local_node") return read_node(recorded);
     if (recorded.type == "local_mesh") return read_mesh(recorded);
+    if (recorded.type == "local_prometheus") return read_service(recorded, kPrometheusService);
     return util::fail("unknown resource type " + recorded.type);
   }
 
@@ -105,17 +108,21 @@ class LocalProvider : public engine::Provider {
     if (desired.type == "local_supervisor") return start_supervisor(desired);
     if (desired.type == "local_node") return start_node(desired, progress, false);
     if (desired.type == "local_mesh") return mesh(desired, progress);
+    if (desired.type == "local_prometheus") return start_prometheus(desired, nullptr);
     return util::fail("unknown resource type " + desired.type);
   }
 
-  Result<ResourceState> update(const Resource& desired, const ResourceState&, const engine::ProgressFn& progress) override {
+  Result<ResourceState> update(const Resource& desired, const ResourceState& prior,
+                               const engine::ProgressFn& progress) override {
     if (desired.type == "local_node") return start_node(desired, progress, true);
+    if (desired.type == "local_prometheus") return start_prometheus(desired, &prior);
     return create(desired, progress);
   }
 
   Result<void> destroy(const ResourceState& prior, const engine::ProgressFn& progress) override {
     if (prior.type == "local_node") return stop_node(prior, progress);
     if (prior.type == "local_supervisor") return stop_supervisor();
+    if (prior.type == "local_prometheus") return supervisor_->remove(kPrometheusService);
     return {};  // the mesh is only files and connections: it goes with the nodes
   }
 
@@ -163,6 +170,20 @@ class LocalProvider : public engine::Provider {
     return resource;
   }
 
+  Resource prometheus_resource(const spec::Fleet& fleet) const {
+    Resource resource{"local_prometheus", fleet.name};
+    json targets = json::array();
+    for (const auto& node : fleet.nodes) targets.push_back(node.name + " " + layout_->node_address(node.index) + ":8008");
+    const auto& remote = fleet.observability.remote_write;
+    resource.attributes = {{"address", prometheus_address(*layout_) + ":" + std::to_string(kPrometheusPort)},
+                           {"retention", fleet.observability.prometheus_retention},
+                           {"targets", targets},
+                           {"remote_write_url", remote ? remote->url : ""},
+                           {"remote_write_username", remote ? remote->username : ""}};
+    resource.depends_on = {"local_supervisor." + fleet.name};
+    return resource;
+  }
+
   Result<void> check_addresses_free() const {
     std::vector<std::string> problems;
     for (const auto& node : fleet_.nodes) {
@@ -171,6 +192,10 @@ class LocalProvider : public engine::Provider {
       for (int port : {kTcpPort, kWebsocketPort, kMetricsPort, kRestPort}) {
         if (port_taken(address, port)) problems.push_back(address + ":" + std::to_string(port) + " (node " + node.name + ")");
       }
+    }
+    if (fleet_.observability.prometheus && !supervisor_->installed(kPrometheusService) &&
+        port_taken(prometheus_address(*layout_), kPrometheusPort)) {
+      problems.push_back(prometheus_address(*layout_) + ":" + std::to_string(kPrometheusPort) + " (Prometheus)");
     }
     if (problems.empty()) return {};
     return util::fail("these addresses are already in use by another program, so the fleet cannot start there: " +
@@ -202,6 +227,31 @@ class LocalProvider : public engine::Provider {
       fs::remove_all(layout_->root(), error);
     }
     return {};
+  }
+
+  Result<std::optional<ResourceState>> read_service(const ResourceState& recorded, const std::string& service) {
+    if (!supervisor_->installed(service)) return std::optional<ResourceState>();
+    return std::optional<ResourceState>(recorded);
+  }
+
+  // --- prometheus ---
+  // A change of targets or remote_write is a reload; a new address or retention a restart.
+  Result<ResourceState> start_prometheus(const Resource& desired, const ResourceState* prior) {
+    if (!util::have_program("prometheus")) return util::fail("prometheus not found; install the Debian package prometheus");
+    if (auto written = write_prometheus_config(fleet_, *layout_); !written) return written.error();
+    bool restart = prior == nullptr || prior->attributes.value("address", "") != desired.attributes["address"] ||
+                   prior->attributes.value("retention", "") != desired.attributes["retention"] ||
+                   !supervisor_->installed(kPrometheusService);
+    if (restart) {
+      auto files = prometheus_service(fleet_, *layout_, "prometheus");
+      if (auto installed = supervisor_->install(kPrometheusService, files); !installed) return installed.error();
+      if (auto ready = wait_prometheus_ready(*http_, *layout_, fleet_.target.local.ready_timeout_seconds); !ready) {
+        return ready.error();
+      }
+    } else if (auto reloaded = reload_prometheus(*http_, *layout_); !reloaded) {
+      return reloaded.error();
+    }
+    return ResourceState{desired.type, desired.name, desired.attributes, {}};
   }
 
   // --- nodes ---
@@ -359,8 +409,11 @@ Result<json> LocalProvider::status(const spec::Fleet& fleet, const state::State&
     nodes.push_back(std::move(entry));
   }
   auto scanner = supervisor_->scanner_pid();
+  bool prometheus = state.resources.count("local_prometheus." + fleet.name) > 0;
   return json{{"fleet", fleet.name},
               {"target", "local"},
+              {"prometheus", prometheus ? json("http://" + prometheus_address(*layout_) + ":" + std::to_string(kPrometheusPort))
+                                        : json(nullptr)},
               {"supervisor", scanner ? "running (s6-svscan pid " + std::to_string(*scanner) + ")"
                                      : std::string("down: run 'wakufleet apply' to start it again")},
               {"data_dir", layout_->root()},
