@@ -54,8 +54,12 @@ bool open_provider(const Args& args, Io& io, Session& session) {
 
 bool check_environment(Io& io, Session& session) {
   auto checked = session.provider->check(session.fleet);
-  if (!checked) io.err << error_prefix(io) << checked.error().message << "\n";
-  return checked.ok();
+  if (!checked) {
+    io.err << error_prefix(io) << checked.error().message << "\n";
+    return false;
+  }
+  for (const auto& note : session.provider->notes()) io.err << "note: " << note << "\n";
+  return true;
 }
 
 bool take_lock(const Args& args, Io& io, Session& session, const std::string& operation) {

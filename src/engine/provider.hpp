@@ -32,6 +32,10 @@ class Provider {
   // Called before plan; an error here stops everything before any change.
   virtual Result<void> check(const spec::Fleet& fleet) = 0;
 
+  // Things the user should know about this run that are not errors ("DNS discovery is off:
+  // it needs root"). Valid after check(); the CLI prints each as "note: ...".
+  virtual std::vector<std::string> notes() const { return {}; }
+
   // The resources the spec wants, with their dependencies.
   virtual Result<std::vector<Resource>> desired(const spec::Fleet& fleet) = 0;
 

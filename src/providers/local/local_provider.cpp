@@ -10,6 +10,7 @@
 #include <mutex>
 #include <thread>
 
+#include "providers/local/dns_server.hpp"
 #include "providers/local/layout.hpp"
 #include "providers/local/mesh.hpp"
 #include "providers/local/node_service.hpp"
@@ -84,8 +85,15 @@ class LocalProvider : public engine::Provider {
     for (const char* tool : {"s6-svscan", "s6-svc", "s6-svstat", "s6-log", "unshare"}) {
       if (!util::have_program(tool)) return util::fail(std::string(tool) + " not found; install the Debian package s6");
     }
+    notes_.clear();
+    if (fleet.discovery.dns && !dns_enabled()) {
+      notes_.push_back("DNS discovery is off: the fleet's DNS server must listen on port 53, which needs root "
+                       "(and the Debian package knot); the nodes find each other through static peers instead");
+    }
     return check_addresses_free();
   }
+
+  std::vector<std::string> notes() const override { return notes_; }
 
   Result<std::vector<Resource>> desired(const spec::Fleet& fleet) override {
     std::vector<Resource> resources;
@@ -93,6 +101,10 @@ class LocalProvider : public engine::Provider {
     for (const auto& node : fleet.nodes) resources.push_back(node_resource(fleet, node));
     resources.push_back(mesh_resource(fleet));
     if (fleet.observability.prometheus) resources.push_back(prometheus_resource(fleet));
+    if (dns_enabled()) {
+      resources.push_back(dns_server_resource(fleet));
+      for (const auto& node : fleet.nodes) resources.push_back(dns_record_resource(fleet, node));
+    }
     return resources;
   }
 
@@ -101,6 +113,8 @@ class LocalProvider : public engine::Provider {
     if (recorded.type == "local_node") return read_node(recorded);
     if (recorded.type == "local_mesh") return read_mesh(recorded);
     if (recorded.type == "local_prometheus") return read_service(recorded, kPrometheusService);
+    if (recorded.type == "local_dns_server") return read_service(recorded, kDnsService);
+    if (recorded.type == "local_dns_record") return read_record(recorded);
     return util::fail("unknown resource type " + recorded.type);
   }
 
@@ -109,6 +123,8 @@ class LocalProvider : public engine::Provider {
     if (desired.type == "local_node") return start_node(desired, progress, false);
     if (desired.type == "local_mesh") return mesh(desired, progress);
     if (desired.type == "local_prometheus") return start_prometheus(desired, nullptr);
+    if (desired.type == "local_dns_server") return start_dns(desired);
+    if (desired.type == "local_dns_record") return publish_record(desired);
     return util::fail("unknown resource type " + desired.type);
   }
 
@@ -123,6 +139,8 @@ class LocalProvider : public engine::Provider {
     if (prior.type == "local_node") return stop_node(prior, progress);
     if (prior.type == "local_supervisor") return stop_supervisor();
     if (prior.type == "local_prometheus") return supervisor_->remove(kPrometheusService);
+    if (prior.type == "local_dns_server") return supervisor_->remove(kDnsService);
+    if (prior.type == "local_dns_record") return unpublish_record(prior);
     return {};  // the mesh is only files and connections: it goes with the nodes
   }
 
@@ -184,6 +202,27 @@ class LocalProvider : public engine::Provider {
     return resource;
   }
 
+  // The DNS server needs port 53 (go-waku always asks port 53), so root, and knot.
+  bool dns_enabled() const {
+    return fleet_.discovery.dns && geteuid() == 0 && util::have_program("knotd") && util::have_program("knsupdate");
+  }
+
+  Resource dns_server_resource(const spec::Fleet& fleet) const {
+    Resource resource{"local_dns_server", fleet.name};
+    resource.attributes = {{"address", dns_address(*layout_) + ":53"}, {"zone", fleet.domain}};
+    resource.depends_on = {"local_supervisor." + fleet.name};
+    return resource;
+  }
+
+  Resource dns_record_resource(const spec::Fleet& fleet, const spec::Node& node) const {
+    Resource resource{"local_dns_record", node.name};
+    resource.attributes = {{"fqdn", node.name + "." + fleet.domain},
+                           {"type", "A"},
+                           {"value", layout_->node_address(node.index)}};
+    resource.depends_on = {"local_dns_server." + fleet.name};
+    return resource;
+  }
+
   Result<void> check_addresses_free() const {
     std::vector<std::string> problems;
     for (const auto& node : fleet_.nodes) {
@@ -196,6 +235,9 @@ class LocalProvider : public engine::Provider {
     if (fleet_.observability.prometheus && !supervisor_->installed(kPrometheusService) &&
         port_taken(prometheus_address(*layout_), kPrometheusPort)) {
       problems.push_back(prometheus_address(*layout_) + ":" + std::to_string(kPrometheusPort) + " (Prometheus)");
+    }
+    if (dns_enabled() && !supervisor_->installed(kDnsService) && port_taken(dns_address(*layout_), kDnsPort)) {
+      problems.push_back(dns_address(*layout_) + ":53 (DNS server)");
     }
     if (problems.empty()) return {};
     return util::fail("these addresses are already in use by another program, so the fleet cannot start there: " +
@@ -252,6 +294,60 @@ class LocalProvider : public engine::Provider {
       return reloaded.error();
     }
     return ResourceState{desired.type, desired.name, desired.attributes, {}};
+  }
+
+  // --- DNS ---
+  Result<dns::Zone*> zone() {
+    std::lock_guard lock(mutex_);
+    if (!zone_) {
+      auto key = ensure_tsig_key(context_.state_path);
+      if (!key) return key.error();
+      zone_ = fleet_zone(*runner_, *layout_, fleet_.domain, *key, context_.state_path);
+    }
+    return zone_.get();
+  }
+
+  Result<ResourceState> start_dns(const Resource& desired) {
+    auto key = ensure_tsig_key(context_.state_path);
+    if (!key) return key.error();
+    if (auto written = write_dns_config(fleet_, *layout_, *key); !written) return written.error();
+    if (auto installed = supervisor_->install(kDnsService, dns_service(*layout_)); !installed) return installed.error();
+    if (auto ready = wait_dns_ready(*runner_, *layout_, fleet_.domain, fleet_.target.local.ready_timeout_seconds); !ready) {
+      return ready.error();
+    }
+    return ResourceState{desired.type, desired.name, desired.attributes, {}};
+  }
+
+  Result<ResourceState> publish_record(const Resource& desired) {
+    auto fleet_zone_ = zone();
+    if (!fleet_zone_) return fleet_zone_.error();
+    dns::Record record{desired.attributes.at("fqdn"), desired.attributes.at("type"), 60,
+                       {desired.attributes.at("value").get<std::string>()}};
+    if (auto upserted = (*fleet_zone_)->upsert(record); !upserted) return upserted.error();
+    return ResourceState{desired.type, desired.name, desired.attributes, {}};
+  }
+
+  Result<void> unpublish_record(const ResourceState& prior) {
+    if (!supervisor_->installed(kDnsService)) return {};  // the whole zone is gone already
+    auto fleet_zone_ = zone();
+    if (!fleet_zone_) return fleet_zone_.error();
+    return (*fleet_zone_)->remove(prior.attributes.value("fqdn", ""), prior.attributes.value("type", "A"));
+  }
+
+  Result<std::optional<ResourceState>> read_record(const ResourceState& recorded) {
+    if (!supervisor_->installed(kDnsService)) return std::optional<ResourceState>();
+    auto fleet_zone_ = zone();
+    if (!fleet_zone_) return fleet_zone_.error();
+    auto records = (*fleet_zone_)->list();
+    if (!records) return records.error();
+    for (const auto& record : *records) {
+      if (record.name == recorded.attributes.value("fqdn", "") && record.type == recorded.attributes.value("type", "")) {
+        ResourceState fresh = recorded;
+        fresh.attributes["value"] = record.values.empty() ? "" : record.values.front();
+        return std::optional<ResourceState>(fresh);
+      }
+    }
+    return std::optional<ResourceState>();
   }
 
   // --- nodes ---
@@ -371,6 +467,8 @@ class LocalProvider : public engine::Provider {
   spec::Fleet fleet_;
   std::optional<Layout> layout_;
   std::optional<Supervisor> supervisor_;
+  std::unique_ptr<dns::Zone> zone_;
+  std::vector<std::string> notes_;
   std::mutex mutex_;
 };
 
@@ -410,6 +508,7 @@ Result<json> LocalProvider::status(const spec::Fleet& fleet, const state::State&
   }
   auto scanner = supervisor_->scanner_pid();
   bool prometheus = state.resources.count("local_prometheus." + fleet.name) > 0;
+  bool dns = state.resources.count("local_dns_server." + fleet.name) > 0;
   return json{{"fleet", fleet.name},
               {"target", "local"},
               {"prometheus", prometheus ? json("http://" + prometheus_address(*layout_) + ":" + std::to_string(kPrometheusPort))
@@ -417,6 +516,7 @@ Result<json> LocalProvider::status(const spec::Fleet& fleet, const state::State&
               {"supervisor", scanner ? "running (s6-svscan pid " + std::to_string(*scanner) + ")"
                                      : std::string("down: run 'wakufleet apply' to start it again")},
               {"data_dir", layout_->root()},
+              {"dns_server", dns ? json(dns_address(*layout_) + ":53") : json(nullptr)},
               {"nodes", nodes}};
 }
 
