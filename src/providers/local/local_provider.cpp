@@ -257,6 +257,14 @@ class LocalProvider : public engine::Provider {
   Result<ResourceState> start_supervisor(const Resource& desired) {
     auto pid = supervisor_->ensure_running();
     if (!pid) return pid.error();
+    // After a repair (s6-svscan had been killed) the nodes start again: wait for them as a
+    // fresh apply would, so that apply returns with a working fleet.
+    for (const auto& node : fleet_.nodes) {
+      if (!supervisor_->installed(node.name)) continue;
+      auto ready = wait_ready(*http_, *supervisor_, *layout_, node.name, layout_->node_address(node.index),
+                              fleet_.target.local.ready_timeout_seconds);
+      if (!ready) return ready.error();
+    }
     ResourceState created{desired.type, desired.name, desired.attributes, {}};
     created.attributes["pid"] = *pid;
     return created;

@@ -78,7 +78,7 @@ std::vector<std::string> Supervisor::service_names() const {
   return names;
 }
 
-void Supervisor::release_orphans() {
+int Supervisor::release_orphans() {
   std::vector<std::string> waiting;
   for (const auto& name : service_names()) {
     for (const auto& dir : {layout_.service_dir(name), layout_.service_dir(name) + "/log"}) {
@@ -97,6 +97,14 @@ void Supervisor::release_orphans() {
       std::this_thread::sleep_for(50ms);
     }
   }
+  return static_cast<int>(waiting.size());
+}
+
+void Supervisor::wait_all_up(std::chrono::milliseconds timeout) {
+  auto deadline = std::chrono::steady_clock::now() + timeout;
+  for (const auto& name : service_names()) {
+    while (!status(name).up && std::chrono::steady_clock::now() < deadline) std::this_thread::sleep_for(50ms);
+  }
 }
 
 util::Result<long> Supervisor::ensure_running() {
@@ -107,7 +115,7 @@ util::Result<long> Supervisor::ensure_running() {
   if (!util::have_program("s6-svscan")) {
     return util::fail("s6-svscan not found; install the Debian package s6 (scripts/deps.sh does)");
   }
-  release_orphans();
+  int released = release_orphans();
   auto pid = runner_.spawn_detached({"s6-svscan", layout_.scan_dir()}, layout_.supervisor_log());
   if (!pid) return pid.error();
   if (auto written = write_file(layout_.root() + "/supervisor.pid", std::to_string(*pid) + "\n", kPrivate); !written) {
@@ -121,6 +129,8 @@ util::Result<long> Supervisor::ensure_running() {
     }
     std::this_thread::sleep_for(20ms);
   }
+  // A repaired tree starts every service again: return once they run, as a fresh apply would.
+  if (released > 0) wait_all_up(15s);
   return *pid;
 }
 

@@ -60,7 +60,8 @@ class Supervisor {
  private:
   util::Result<void> rescan();
   util::Result<void> wait_supervised(const std::string& name, std::chrono::milliseconds timeout);
-  void release_orphans();
+  int release_orphans();  // returns how many supervisors were told to exit
+  void wait_all_up(std::chrono::milliseconds timeout);
   std::vector<std::string> service_names() const;
 
   util::ProcessRunner& runner_;
