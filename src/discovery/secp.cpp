@@ -3,6 +3,7 @@
 #include <secp256k1.h>
 #include <secp256k1_recovery.h>
 
+#include <algorithm>
 #include <memory>
 
 namespace wakufleet::discovery {
