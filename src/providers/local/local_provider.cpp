@@ -40,8 +40,8 @@ namespace {
 const std::map<std::string, std::string> kBuilds = {{"0.10.0", "01bb2e1c"}};
 
 // True when something else listens on address:port (a test bind fails with EADDRINUSE).
-bool port_taken(const std::string& address, int port) {
-  int fd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+bool port_taken(const std::string& address, int port, int type = SOCK_STREAM) {
+  int fd = socket(AF_INET, type | SOCK_CLOEXEC, 0);
   if (fd < 0) return false;
   sockaddr_in where{};
   where.sin_family = AF_INET;
@@ -236,7 +236,8 @@ class LocalProvider : public engine::Provider {
         port_taken(prometheus_address(*layout_), kPrometheusPort)) {
       problems.push_back(prometheus_address(*layout_) + ":" + std::to_string(kPrometheusPort) + " (Prometheus)");
     }
-    if (dns_enabled() && !supervisor_->installed(kDnsService) && port_taken(dns_address(*layout_), kDnsPort)) {
+    if (dns_enabled() && !supervisor_->installed(kDnsService) &&
+        (port_taken(dns_address(*layout_), kDnsPort) || port_taken(dns_address(*layout_), kDnsPort, SOCK_DGRAM))) {
       problems.push_back(dns_address(*layout_) + ":53 (DNS server)");
     }
     if (problems.empty()) return {};
