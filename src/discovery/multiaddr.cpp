@@ -149,7 +149,8 @@ util::Result<Bytes> multiaddr_to_bytes(std::string_view text) {
   for (std::size_t i = 0; i < parts.size(); ++i) {
     const Protocol* protocol = protocol_named(parts[i]);
     if (!protocol)
-      return util::fail("multiaddr \"" + std::string(text) + "\": unsupported protocol \"" + std::string(parts[i]) + "\"");
+      return util::fail("multiaddr \"" + std::string(text) + "\": unsupported protocol \"" + std::string(parts[i]) +
+                        "\"");
     put_varint(out, protocol->code);
     if (protocol->kind == ValueKind::none) continue;
     if (++i == parts.size())
