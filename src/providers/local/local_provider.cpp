@@ -11,6 +11,7 @@
 #include <thread>
 
 #include "providers/local/dns_server.hpp"
+#include "providers/local/dns_tree.hpp"
 #include "providers/local/layout.hpp"
 #include "providers/local/mesh.hpp"
 #include "providers/local/node_service.hpp"
@@ -43,6 +44,9 @@ const std::map<std::string, std::string> kBuilds = {{"0.10.0", "01bb2e1c"}};
 bool port_taken(const std::string& address, int port, int type = SOCK_STREAM) {
   int fd = socket(AF_INET, type | SOCK_CLOEXEC, 0);
   if (fd < 0) return false;
+  // As the real servers do: connections in TIME_WAIT (e.g. from scrapes) do not block a new listener.
+  int yes = 1;
+  setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &yes, sizeof yes);
   sockaddr_in where{};
   where.sin_family = AF_INET;
   where.sin_port = htons(static_cast<uint16_t>(port));
@@ -90,6 +94,9 @@ class LocalProvider : public engine::Provider {
       notes_.push_back("DNS discovery is off: the fleet's DNS server must listen on port 53, which needs root "
                        "(and the Debian package knot); the nodes find each other through static peers instead");
     }
+    if (dns_enabled()) {
+      if (auto sized = check_enr_sizes(fleet, *layout_); !sized) return sized;
+    }
     return check_addresses_free();
   }
 
@@ -104,6 +111,7 @@ class LocalProvider : public engine::Provider {
     if (dns_enabled()) {
       resources.push_back(dns_server_resource(fleet));
       for (const auto& node : fleet.nodes) resources.push_back(dns_record_resource(fleet, node));
+      resources.push_back(dns_tree_resource(fleet));
     }
     return resources;
   }
@@ -115,6 +123,7 @@ class LocalProvider : public engine::Provider {
     if (recorded.type == "local_prometheus") return read_service(recorded, kPrometheusService);
     if (recorded.type == "local_dns_server") return read_service(recorded, kDnsService);
     if (recorded.type == "local_dns_record") return read_record(recorded);
+    if (recorded.type == "local_dns_tree") return read_tree(recorded);
     return util::fail("unknown resource type " + recorded.type);
   }
 
@@ -125,6 +134,7 @@ class LocalProvider : public engine::Provider {
     if (desired.type == "local_prometheus") return start_prometheus(desired, nullptr);
     if (desired.type == "local_dns_server") return start_dns(desired);
     if (desired.type == "local_dns_record") return publish_record(desired);
+    if (desired.type == "local_dns_tree") return publish_fleet_tree(desired, nullptr);
     return util::fail("unknown resource type " + desired.type);
   }
 
@@ -132,6 +142,7 @@ class LocalProvider : public engine::Provider {
                                const engine::ProgressFn& progress) override {
     if (desired.type == "local_node") return start_node(desired, progress, true);
     if (desired.type == "local_prometheus") return start_prometheus(desired, &prior);
+    if (desired.type == "local_dns_tree") return publish_fleet_tree(desired, &prior);
     return create(desired, progress);
   }
 
@@ -141,6 +152,7 @@ class LocalProvider : public engine::Provider {
     if (prior.type == "local_prometheus") return supervisor_->remove(kPrometheusService);
     if (prior.type == "local_dns_server") return supervisor_->remove(kDnsService);
     if (prior.type == "local_dns_record") return unpublish_record(prior);
+    if (prior.type == "local_dns_tree") return unpublish_tree();
     return {};  // the mesh is only files and connections: it goes with the nodes
   }
 
@@ -168,11 +180,18 @@ class LocalProvider : public engine::Provider {
     waku::NodeNetwork network{address, address, ""};
     waku::NodePaths paths{layout_->node_dir(node.name) + "/store.db"};
     Resource resource{"local_node", node.name};
+    auto flags = waku::node_flags(fleet, node, network, paths);
+    resource.depends_on = {"local_supervisor." + fleet.name};
+    if (dns_enabled()) {
+      // The URL itself comes from the tree's file at each start (see the run script).
+      flags.push_back("--dns-discovery=true");
+      flags.push_back("--dns-discovery-name-server=" + dns_address(*layout_));
+      resource.depends_on.push_back("local_dns_tree." + fleet.name);
+    }
     resource.attributes = {{"address", address},
                            {"version", fleet.waku.version},
                            {"binary", gowaku_binary(fleet.waku.version)},
-                           {"flags", waku::node_flags(fleet, node, network, paths)}};
-    resource.depends_on = {"local_supervisor." + fleet.name};
+                           {"flags", flags}};
     resource.rollout_group = "nodes";  // settings changes restart one node at a time
     return resource;
   }
@@ -219,6 +238,28 @@ class LocalProvider : public engine::Provider {
     resource.attributes = {{"fqdn", node.name + "." + fleet.domain},
                            {"type", "A"},
                            {"value", layout_->node_address(node.index)}};
+    resource.depends_on = {"local_dns_server." + fleet.name};
+    return resource;
+  }
+
+  Resource dns_tree_resource(const spec::Fleet& fleet) const {
+    Resource resource{"local_dns_tree", fleet.name};
+    json members = json::array();
+    for (const auto& node : fleet.nodes) {
+      std::vector<std::string> protocols;
+      for (const auto& [name, protocol] : spec::protocol_names()) {
+        bool on = (protocol == spec::Protocol::Relay && node.protocols.relay) ||
+                  (protocol == spec::Protocol::Store && node.protocols.store) ||
+                  (protocol == spec::Protocol::Filter && node.protocols.filter) ||
+                  (protocol == spec::Protocol::Lightpush && node.protocols.lightpush);
+        if (on) protocols.push_back(name);
+      }
+      members.push_back(node.name + " " + layout_->node_address(node.index) + " " + util::join(protocols, ","));
+    }
+    resource.attributes = {{"domain", tree_domain(fleet)},
+                           {"members", members},
+                           {"cluster_id", fleet.waku.cluster_id},
+                           {"shards", fleet.waku.shards}};
     resource.depends_on = {"local_dns_server." + fleet.name};
     return resource;
   }
@@ -359,6 +400,52 @@ class LocalProvider : public engine::Provider {
     return std::optional<ResourceState>();
   }
 
+  // A new tree every time its content changes, with seq one higher than the last one published.
+  Result<ResourceState> publish_fleet_tree(const Resource& desired, const ResourceState* prior) {
+    auto fleet_zone_ = zone();
+    if (!fleet_zone_) return fleet_zone_.error();
+    auto key = ensure_tree_key(context_.state_path);
+    if (!key) return key.error();
+    auto published = published_tree(**fleet_zone_, tree_domain(fleet_));
+    if (!published) return published.error();
+    std::uint64_t seq = (prior ? prior->attributes.value("seq", 0ull) : 0ull) + 1;
+    auto wanted = tree_records(fleet_, *layout_, *key, seq);
+    if (!wanted) return wanted.error();
+    if (auto done = publish_tree(**fleet_zone_, *published, *wanted, tree_domain(fleet_)); !done) return done.error();
+    auto url = tree_url_for(context_.state_path, fleet_);
+    if (!url) return url.error();
+    if (auto written = write_json_file(tree_url_file(*layout_) + ".json", json{{"url", *url}}); !written) {
+      return written.error();
+    }
+    std::ofstream(tree_url_file(*layout_), std::ios::trunc) << *url << "\n";
+    ResourceState created{desired.type, desired.name, desired.attributes, {}};
+    created.attributes["seq"] = seq;
+    created.attributes["url"] = *url;
+    return created;
+  }
+
+  Result<void> unpublish_tree() {
+    std::error_code error;
+    fs::remove(tree_url_file(*layout_), error);
+    fs::remove(tree_url_file(*layout_) + ".json", error);
+    if (!supervisor_->installed(kDnsService)) return {};
+    auto fleet_zone_ = zone();
+    if (!fleet_zone_) return fleet_zone_.error();
+    auto published = published_tree(**fleet_zone_, tree_domain(fleet_));
+    if (!published) return published.error();
+    return publish_tree(**fleet_zone_, *published, {}, tree_domain(fleet_));
+  }
+
+  Result<std::optional<ResourceState>> read_tree(const ResourceState& recorded) {
+    if (!supervisor_->installed(kDnsService)) return std::optional<ResourceState>();
+    auto fleet_zone_ = zone();
+    if (!fleet_zone_) return fleet_zone_.error();
+    auto published = published_tree(**fleet_zone_, tree_domain(fleet_));
+    if (!published) return published.error();
+    if (!published->count(tree_domain(fleet_))) return std::optional<ResourceState>();  // no root: republish
+    return std::optional<ResourceState>(recorded);
+  }
+
   // --- nodes ---
   std::string metadata_path(const std::string& node) const { return layout_->service_dir(node) + "/wakufleet.json"; }
 
@@ -378,13 +465,15 @@ class LocalProvider : public engine::Provider {
     std::string peer_id;
     {
       std::lock_guard lock(mutex_);
-      if (auto resolver = write_private_resolver(*layout_); !resolver) return resolver.error();
+      std::string nameserver = dns_enabled() ? dns_address(*layout_) : "127.0.0.1";
+      if (auto resolver = write_private_resolver(*layout_, nameserver); !resolver) return resolver.error();
       auto identity = ensure_identity(*layout_, node);
       if (!identity) return identity.error();
       peer_id = *identity;
     }
     NodePlan plan{node, fleet_.name, address, desired.attributes.at("binary"),
-                  desired.attributes.at("flags").get<std::vector<std::string>>()};
+                  desired.attributes.at("flags").get<std::vector<std::string>>(),
+                  dns_enabled() ? tree_url_file(*layout_) : std::string()};
     long old_pid = restart ? supervisor_->status(node).pid : 0;
     progress(desired.address(), restart ? "restarting go-waku with the new settings" : "starting go-waku on " + address);
     if (auto installed = supervisor_->install(node, service_files(plan, *layout_)); !installed) return installed.error();
@@ -470,6 +559,11 @@ class LocalProvider : public engine::Provider {
     return ResourceState{desired.type, desired.name, desired.attributes, {}};
   }
 
+  json enrtree_url() const {
+    json written = read_json_file(tree_url_file(*layout_) + ".json");
+    return written.is_object() ? written.value("url", json(nullptr)) : json(nullptr);
+  }
+
   Context context_;
   std::unique_ptr<util::ProcessRunner> runner_;
   std::unique_ptr<util::HttpClient> http_;
@@ -526,6 +620,7 @@ Result<json> LocalProvider::status(const spec::Fleet& fleet, const state::State&
                                      : std::string("down: run 'wakufleet apply' to start it again")},
               {"data_dir", layout_->root()},
               {"dns_server", dns ? json(dns_address(*layout_) + ":53") : json(nullptr)},
+              {"enrtree", enrtree_url()},
               {"nodes", nodes}};
 }
 

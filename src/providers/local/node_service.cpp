@@ -51,7 +51,10 @@ ServiceFiles service_files(const NodePlan& node, const Layout& layout) {
               "set --\n"
               "if [ -f peers ]; then\n"
               "  while read -r peer; do [ -n \"$peer\" ] && set -- \"$@\" \"--staticnode=$peer\"; done < peers\n"
-              "fi\n"
+              "fi\n" +
+              (node.enrtree_file.empty() ? std::string()
+                                         : "if [ -f " + shell_quote(node.enrtree_file) + " ]; then set -- \"$@\" \"--dns-discovery-url=$(cat " +
+                                               shell_quote(node.enrtree_file) + ")\"; fi\n") +
               "# go-waku has a built-in NTP client that looks up pool.ntp.org through the system resolver.\n"
               "# A local fleet keeps every packet on this machine: the node gets a private mount namespace\n"
               "# where /etc/resolv.conf names 127.0.0.1 and /etc/hosts knows only localhost.\n"
@@ -74,12 +77,13 @@ ServiceFiles service_files(const NodePlan& node, const Layout& layout) {
   return files;
 }
 
-util::Result<void> write_private_resolver(const Layout& layout) {
+util::Result<void> write_private_resolver(const Layout& layout, const std::string& nameserver) {
   std::error_code error;
   fs::create_directories(layout.root() + "/etc", error);
   if (error) return util::fail("cannot create " + layout.root() + "/etc: " + error.message());
   std::ofstream resolv(layout.resolv_conf(), std::ios::trunc);
-  resolv << "# Written by wakufleet: nodes of a local fleet resolve nothing off this machine.\nnameserver 127.0.0.1\n";
+  resolv << "# Written by wakufleet: nodes of a local fleet resolve nothing off this machine.\nnameserver "
+         << nameserver << "\n";
   std::ofstream hosts(layout.hosts_file(), std::ios::trunc);
   hosts << "127.0.0.1 localhost\n::1 localhost\n";
   if (!resolv || !hosts) return util::fail("cannot write " + layout.root() + "/etc");

@@ -18,13 +18,16 @@ struct NodePlan {
   std::string address;
   std::string binary;
   std::vector<std::string> flags;
+  std::string enrtree_file;  // when set: --dns-discovery-url comes from this file at each start
 };
 
 // The service's scripts: run reads the key and the static peers at every start.
 ServiceFiles service_files(const NodePlan& node, const Layout& layout);
 
-// The resolv.conf and hosts files that every node of the fleet sees (see the run script).
-util::Result<void> write_private_resolver(const Layout& layout);
+// The resolv.conf and hosts files that every node of the fleet sees (see the run script):
+// `nameserver` is the fleet's own DNS server when it runs (so dns4 names in ENRs resolve),
+// else 127.0.0.1, where nothing answers.
+util::Result<void> write_private_resolver(const Layout& layout, const std::string& nameserver);
 
 // Creates the node's data folder (0700) and its key (0600) once; returns the peer id.
 util::Result<std::string> ensure_identity(const Layout& layout, const std::string& node);
