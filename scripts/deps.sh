@@ -8,6 +8,7 @@ packages=(
   libtomlplusplus-dev nlohmann-json3-dev libcurl4-openssl-dev libsqlite3-dev libssl-dev libsecp256k1-dev
   libgtest-dev libbenchmark-dev
   s6 util-linux iproute2
+  cloud-init libyaml-cpp-dev shellcheck systemd  # tests/bootstrap: schema, YAML, sh, systemd-analyze
 )
 
 missing=()

@@ -1,0 +1,180 @@
+// The shell script cloud-init installs on a node droplet. Its parameters are generated; its steps
+// are fixed text, so that what runs on every droplet can be read (and shellchecked) in one place.
+#include "bootstrap/bootstrap.hpp"
+#include "bootstrap/text.hpp"
+
+namespace wakufleet::bootstrap {
+
+namespace {
+
+const char* kSteps = R"SH(
+log() { echo "wakufleet-bootstrap: $*" >&2; }
+die() { log "$*"; exit 1; }
+
+# The volume is attached at creation, but its device node can appear a moment after boot.
+wait_for_volume() {
+  tries=0
+  while [ ! -b "$VOLUME_DEVICE" ]; do
+    tries=$((tries + 1))
+    [ "$tries" -le 120 ] || die "volume $VOLUME_DEVICE did not appear"
+    sleep 1
+  done
+}
+
+# mkfs only when blkid positively finds nothing (exit 2): any other answer must never wipe a
+# volume that holds a node key and a store.
+format_volume_if_blank() {
+  status=0
+  blkid -p "$VOLUME_DEVICE" >/dev/null 2>&1 || status=$?
+  case "$status" in
+    0) ;;
+    2) log "formatting the blank volume $VOLUME_DEVICE"; mkfs.ext4 -q -L waku "$VOLUME_DEVICE" ;;
+    *) die "blkid failed on $VOLUME_DEVICE (exit $status): not formatting it" ;;
+  esac
+}
+
+mount_volume() {
+  wait_for_volume
+  format_volume_if_blank
+  mkdir -p "$MOUNT"
+  # nofail: a droplet whose volume is missing still boots, and can be reached over SSH.
+  if ! awk -v mount="$MOUNT" '$2 == mount { found = 1 } END { exit !found }' /etc/fstab; then
+    echo "$VOLUME_DEVICE $MOUNT ext4 defaults,nofail,discard,noatime 0 2" >>/etc/fstab
+  fi
+  systemctl daemon-reload
+  mountpoint -q "$MOUNT" || mount "$MOUNT"
+  # A new droplet's waku user may have another uid than the one that wrote the volume.
+  chown waku:waku "$MOUNT"
+  chmod 0750 "$MOUNT"
+  find "$MOUNT" -xdev -mindepth 1 -path "$MOUNT/lost+found" -prune -o -exec chown waku:waku {} +
+}
+
+# The key on the volume wins: it is the node's identity, and it outlives droplets.
+install_node_key() {
+  mountpoint -q "$MOUNT" || die "$MOUNT is not mounted: the node key must not land on the root disk"
+  if [ -s "$NODE_KEY" ]; then
+    log "keeping the node key already on the volume"
+  else
+    [ -s "$STAGED_NODE_KEY" ] || die "no node key staged at $STAGED_NODE_KEY"
+    install -m 0600 -o waku -g waku "$STAGED_NODE_KEY" "$NODE_KEY"
+    log "node key written to the volume"
+  fi
+  chmod 0600 "$NODE_KEY"
+  rm -f "$STAGED_NODE_KEY"
+}
+
+binary_is_pinned() {
+  [ -x "$1" ] && echo "$GO_WAKU_SHA256  $1" | sha256sum --check --status -
+}
+
+install_go_waku() {
+  if binary_is_pinned "$BINARY"; then
+    log "go-waku already installed"
+    return 0
+  fi
+  download=$(mktemp "$BINARY.XXXXXX")
+  if ! curl -fsSL --proto '=https' --tlsv1.2 --retry 5 --retry-connrefused -o "$download" "$GO_WAKU_URL"; then
+    rm -f "$download"
+    die "cannot download go-waku from $GO_WAKU_URL"
+  fi
+  chmod 0755 "$download"
+  if ! binary_is_pinned "$download"; then
+    rm -f "$download"
+    die "go-waku from $GO_WAKU_URL does not have the sha256 $GO_WAKU_SHA256"
+  fi
+  mv -f "$download" "$BINARY"
+}
+
+start_node() {
+  systemctl daemon-reload
+  systemctl restart systemd-journald  # reads the journald drop-in
+  systemctl enable "$UNIT"
+  systemctl restart "$UNIT"
+  if [ "$DATADOG" = yes ]; then
+    systemctl enable --now wakufleet-datadog.path
+  fi
+}
+
+# Run by wakufleet-datadog.service once the key has been delivered. The key is deleted first (the
+# path unit would fire again) and goes to awk through the environment: never through an argv,
+# which every user can read in /proc.
+setup_datadog() {
+  [ -s "$DD_KEY_FILE" ] || die "no DataDog API key at $DD_KEY_FILE"
+  key=$(tr -d ' \t\r\n' <"$DD_KEY_FILE")
+  rm -f "$DD_KEY_FILE"
+  case "$key" in
+    '' | *[!0-9a-fA-F]*) die "the delivered DataDog API key is not hexadecimal" ;;
+  esac
+  [ "${#key}" -eq 32 ] || die "the delivered DataDog API key is not 32 characters long"
+  install -d -m 0755 /etc/datadog-agent /etc/datadog-agent/conf.d \
+    /etc/datadog-agent/conf.d/openmetrics.d /etc/datadog-agent/conf.d/journald.d
+  (
+    umask 077
+    DD_API_KEY="$key" awk -v placeholder="api_key: $DD_PLACEHOLDER" \
+      '$0 == placeholder { print "api_key: " ENVIRON["DD_API_KEY"]; next } { print }' \
+      "$DD_TEMPLATES/datadog.yaml" >/etc/datadog-agent/datadog.yaml.new
+    mv -f /etc/datadog-agent/datadog.yaml.new /etc/datadog-agent/datadog.yaml
+  )
+  install -m 0644 "$DD_TEMPLATES/openmetrics.yaml" /etc/datadog-agent/conf.d/openmetrics.d/conf.yaml
+  install -m 0644 "$DD_TEMPLATES/journald.yaml" /etc/datadog-agent/conf.d/journald.d/conf.yaml
+  if ! dpkg-query -W -f='${Status}' datadog-agent 2>/dev/null | grep -q 'install ok installed'; then
+    installer=$(mktemp)
+    curl -fsSL --proto '=https' --tlsv1.2 --retry 5 -o "$installer" "$DD_INSTALL_SCRIPT_URL"
+    # No DD_API_KEY here: the installer would put it on sed's and apt's command lines. It keeps
+    # the datadog.yaml written above.
+    DD_SITE="$DD_SITE" DD_INSTALL_ONLY=true bash "$installer"
+    rm -f "$installer"
+  fi
+  chown dd-agent:dd-agent /etc/datadog-agent/datadog.yaml
+  chmod 0640 /etc/datadog-agent/datadog.yaml
+  chown -R dd-agent:dd-agent /etc/datadog-agent/conf.d/openmetrics.d /etc/datadog-agent/conf.d/journald.d
+  usermod -a -G systemd-journal dd-agent  # reads go-waku's journal
+  systemctl enable datadog-agent
+  systemctl restart datadog-agent
+}
+
+case "${1:-}" in
+  node)
+    mount_volume
+    install_node_key
+    install_go_waku
+    start_node
+    ;;
+  datadog) setup_datadog ;;
+  *) die "usage: $0 node|datadog" ;;
+esac
+)SH";
+
+std::string assign(const std::string& name, const std::string& value) {
+  return name + "=" + text::shell_quoted(value) + "\n";
+}
+
+}  // namespace
+
+std::string bootstrap_script(const spec::Fleet& fleet, const NodeDroplet& droplet, const Options& options) {
+  std::string out = "#!/bin/sh\n";
+  out += "# wakufleet bootstrap of a go-waku node droplet of fleet " + fleet.name + ", installed by cloud-init.\n";
+  out += "# Steps: \"node\" (runcmd: volume, node key, go-waku, start) and \"datadog\" (run by\n";
+  out += "# wakufleet-datadog.service once the API key is delivered). Each can be run again safely.\n";
+  out += "set -eu\n\n";
+  out += "# --- generated ---\n";
+  out += assign("VOLUME_DEVICE", volume_device(droplet.volume_name));
+  out += assign("GO_WAKU_URL", options.go_waku.url);
+  out += assign("GO_WAKU_SHA256", options.go_waku.sha256);
+  out += assign("DD_SITE", fleet.observability.datadog_site);
+  out += assign("DATADOG", options.datadog ? "yes" : "no");
+  out += "# --- the droplet's layout (src/bootstrap/bootstrap.hpp) ---\n";
+  out += assign("MOUNT", kVolumeMount);
+  out += assign("NODE_KEY", kNodeKeyFile);
+  out += assign("STAGED_NODE_KEY", kStagedNodeKeyFile);
+  out += assign("BINARY", kGoWakuBinary);
+  out += assign("UNIT", kUnitName);
+  out += assign("DD_KEY_FILE", kDatadogKeyFile);
+  out += assign("DD_PLACEHOLDER", kDatadogApiKeyPlaceholder);
+  out += assign("DD_TEMPLATES", kDatadogTemplateDir);
+  out += assign("DD_INSTALL_SCRIPT_URL", kDatadogInstallScriptUrl);
+  out += kSteps;
+  return out;
+}
+
+}  // namespace wakufleet::bootstrap
