@@ -38,6 +38,15 @@ std::vector<std::string> parse_txt(const std::string& text) {
   return values;
 }
 
+// A rejected TSIG key is the one failure with a clear cause; say it in words.
+std::string explain(const std::string& output) {
+  bool bad_key = output.find("BADSIG") != std::string::npos || output.find("BADKEY") != std::string::npos ||
+                 output.find("TSIG") != std::string::npos;
+  if (!bad_key) return util::trim(output);
+  return "the server rejected the TSIG key (" + util::trim(output) +
+         "): the key in the fleet's secrets does not match the one the DNS server was configured with";
+}
+
 class Rfc2136Zone : public Zone {
  public:
   Rfc2136Zone(util::ProcessRunner& runner, std::string server, int port, std::string origin, TsigKey key,
@@ -54,8 +63,9 @@ class Rfc2136Zone : public Zone {
                                  "+noall", "+answer", "+nocrypto"},
                                 15s);
     if (!transfer) return transfer.error();
-    if (transfer->exit_code != 0 || transfer->output.find("failed") != std::string::npos) {
-      return util::fail("listing zone " + origin_ + " at " + server_ + " failed: " + util::trim(transfer->output));
+    if (transfer->exit_code != 0 || transfer->output.find("failed") != std::string::npos ||
+        transfer->output.find("ERROR") != std::string::npos) {
+      return util::fail("listing zone " + origin_ + " at " + server_ + " failed: " + explain(transfer->output));
     }
     return parse_axfr(transfer->output);
   }
@@ -95,11 +105,7 @@ class Rfc2136Zone : public Zone {
     fs::remove(script_path, error);
     if (!sent) return sent.error();
     if (sent->exit_code != 0) {
-      std::string why = sent->output.find("BADSIG") != std::string::npos || sent->output.find("BADKEY") != std::string::npos
-                            ? "the server rejected the TSIG key (BADSIG/BADKEY): the key in the fleet's secrets does "
-                              "not match the server's"
-                            : util::trim(sent->output);
-      return util::fail("DNS update of zone " + origin_ + " at " + server_ + " failed: " + why);
+      return util::fail("DNS update of zone " + origin_ + " at " + server_ + " failed: " + explain(sent->output));
     }
     return {};
   }

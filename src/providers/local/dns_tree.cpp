@@ -54,6 +54,20 @@ util::Result<waku::PrivateKey> node_key(const Layout& layout, const std::string&
   return waku::private_key_from_hex(hex);
 }
 
+// DNS names are case-insensitive and servers answer in their own case (knot: lower case), while
+// tree labels are upper-case base32: compare names in one case, or an unchanged record would
+// look like a new one plus a stale one, and the stale one's deletion would remove both.
+std::string lower(std::string name) {
+  for (auto& c : name) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  return name;
+}
+
+std::map<std::string, std::string> lower_names(const std::map<std::string, std::string>& records) {
+  std::map<std::string, std::string> out;
+  for (const auto& [name, value] : records) out[lower(name)] = value;
+  return out;
+}
+
 bool in_tree(const std::string& name, const std::string& domain) {
   return name == domain || (name.size() > domain.size() && name.compare(name.size() - domain.size() - 1,
                                                                          std::string::npos, "." + domain) == 0);
@@ -128,7 +142,7 @@ util::Result<std::map<std::string, std::string>> published_tree(dns::Zone& zone,
   if (!records) return records.error();
   std::map<std::string, std::string> tree;
   for (const auto& record : *records) {
-    if (record.type != "TXT" || !in_tree(record.name, domain)) continue;
+    if (record.type != "TXT" || !in_tree(lower(record.name), lower(domain))) continue;
     tree[record.name] = util::join(record.values, "");
   }
   return tree;
@@ -136,7 +150,7 @@ util::Result<std::map<std::string, std::string>> published_tree(dns::Zone& zone,
 
 util::Result<void> publish_tree(dns::Zone& zone, const std::map<std::string, std::string>& published,
                                 const std::map<std::string, std::string>& wanted, const std::string& domain) {
-  for (const auto& change : discovery::order_zone_update(published, wanted, domain)) {
+  for (const auto& change : discovery::order_zone_update(lower_names(published), lower_names(wanted), lower(domain))) {
     util::Result<void> done =
         change.kind == discovery::RecordChange::Kind::upsert
             ? zone.upsert(dns::Record{change.name, "TXT", 60, discovery::split_txt(change.value)})

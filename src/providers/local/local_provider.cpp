@@ -503,11 +503,17 @@ class LocalProvider : public engine::Provider {
   }
 
   // After a restart: dial the node's neighbours now rather than wait for go-waku to find them.
+  // Only nodes that are installed take part: others may still be on their way (a scale-up).
   Result<void> reconnect() {
-    auto all = members();
-    if (!all) return all.error();
-    if (all->size() < 2) return {};
-    return connect_mesh(*http_, *all, fleet_.waku.shards, fleet_.target.local.ready_timeout_seconds);
+    std::vector<Member> running;
+    for (const auto& node : fleet_.nodes) {
+      auto peer_id = existing_peer_id(*layout_, node.name);
+      if (peer_id && supervisor_->installed(node.name)) {
+        running.push_back({node.name, layout_->node_address(node.index), *peer_id});
+      }
+    }
+    if (running.size() < 2) return {};
+    return connect_mesh(*http_, running, fleet_.waku.shards, fleet_.target.local.ready_timeout_seconds);
   }
 
   Result<void> stop_node(const ResourceState& prior, const engine::ProgressFn& progress) {
@@ -533,15 +539,27 @@ class LocalProvider : public engine::Provider {
     return all;
   }
 
+  // The members the recorded mesh was made of ("name address" entries), with their peer ids.
+  std::vector<Member> recorded_members(const ResourceState& recorded) const {
+    std::vector<Member> all;
+    for (const auto& entry : recorded.attributes.value("members", json::array())) {
+      auto parts = util::split(entry.is_string() ? entry.get<std::string>() : "", ' ');
+      if (parts.size() != 2) continue;
+      auto peer_id = existing_peer_id(*layout_, parts[0]);
+      if (peer_id) all.push_back({parts[0], parts[1], *peer_id});
+    }
+    return all;
+  }
+
   Result<std::optional<ResourceState>> read_mesh(const ResourceState& recorded) {
     ResourceState fresh = recorded;
     // A node that lost all its neighbours (e.g. restarted while they were down) is drift: the
     // next apply dials them again.
-    auto all = members();
-    if (all && all->size() > 1) {
-      auto counts = connected_neighbours(*http_, *all);
+    auto all = recorded_members(recorded);
+    if (all.size() > 1) {
+      auto counts = connected_neighbours(*http_, all);
       for (std::size_t i = 0; i < counts.size(); ++i) {
-        if (counts[i] == 0) fresh.attributes["members"] = json::array({(*all)[i].name + " is isolated"});
+        if (counts[i] == 0) fresh.attributes["members"] = json::array({all[i].name + " is isolated"});
       }
     }
     return std::optional<ResourceState>(fresh);

@@ -113,6 +113,17 @@ util::Result<std::string> ensure_identity(const Layout& layout, const std::strin
   return waku::peer_id_of(*public_key);
 }
 
+std::optional<std::string> existing_peer_id(const Layout& layout, const std::string& node) {
+  std::ifstream in(layout.key_path(node));
+  std::string hex;
+  if (!std::getline(in, hex)) return std::nullopt;
+  auto key = waku::private_key_from_hex(hex);
+  if (!key) return std::nullopt;
+  auto public_key = waku::public_key_of(*key);
+  if (!public_key) return std::nullopt;
+  return waku::peer_id_of(*public_key);
+}
+
 std::string log_tail(const Layout& layout, const std::string& node, int count) {
   std::ifstream in(layout.log_file(node));
   std::vector<std::string> lines;

@@ -1,6 +1,7 @@
 // One go-waku node as an s6 service: its scripts, its key, its readiness.
 #pragma once
 
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -31,6 +32,9 @@ util::Result<void> write_private_resolver(const Layout& layout, const std::strin
 
 // Creates the node's data folder (0700) and its key (0600) once; returns the peer id.
 util::Result<std::string> ensure_identity(const Layout& layout, const std::string& node);
+
+// The peer id of a node whose key exists; nullopt when it has none (never creates one).
+std::optional<std::string> existing_peer_id(const Layout& layout, const std::string& node);
 
 // Waits until the node's metrics /health answers OK and /debug/v1/info answers. On timeout
 // the error names the node and quotes the last lines of its log.

@@ -184,7 +184,8 @@ util::Result<void> Supervisor::remove(const std::string& name) {
     auto stopped = runner_.run({"s6-svc", "-wD", "-T", "20000", "-d", dir}, 25s);
     if (!stopped) return stopped.error();
     (void)runner_.run({"s6-svc", "-x", dir}, kToolTimeout);
-    (void)runner_.run({"s6-svc", "-x", dir + "/log"}, kToolTimeout);
+    // The logger never sees end-of-file (s6-svscan holds its pipe open): bring it down too.
+    (void)runner_.run({"s6-svc", "-wD", "-T", "5000", "-xd", dir + "/log"}, 10s);
   }
   std::error_code error;
   fs::path parked = layout_.root() + "/staging/removed-" + name;
