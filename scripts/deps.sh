@@ -6,7 +6,7 @@ set -euo pipefail
 packages=(
   build-essential cmake ninja-build pkg-config git curl ca-certificates
   libtomlplusplus-dev nlohmann-json3-dev libcurl4-openssl-dev libsqlite3-dev libssl-dev libsecp256k1-dev
-  libgtest-dev libbenchmark-dev
+  libgtest-dev libbenchmark-dev libcpp-httplib-dev
   s6 util-linux iproute2
   cloud-init libyaml-cpp-dev shellcheck systemd  # tests/bootstrap: schema, YAML, sh, systemd-analyze
 )

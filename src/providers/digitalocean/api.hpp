@@ -9,6 +9,7 @@
 // Thread-safe: the engine's apply workers share one client.
 #pragma once
 
+#include <functional>
 #include <map>
 #include <memory>
 #include <mutex>
@@ -120,6 +121,8 @@ class DigitalOceanClient {
   util::Result<Action> post_action(const std::string& path, const nlohmann::json& body,
                                    const std::function<util::Result<std::optional<Action>>()>& already_done);
   util::Result<std::optional<Action>> running_droplet_action(std::int64_t droplet_id, const std::string& type);
+  util::Result<void> volume_action(const std::string& type, const std::string& volume_id, std::int64_t droplet_id,
+                                   const std::string& region);
   util::Result<void> delete_path(const std::string& path);
   std::shared_ptr<std::mutex> droplet_lock(std::int64_t droplet_id);
 
