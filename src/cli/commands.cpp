@@ -82,7 +82,8 @@ std::string cell(const json& value) {
 }
 
 void print_status_table(const json& status, Io& io) {
-  const std::vector<std::string> columns = {"name", "address", "state", "peers", "restarts", "uptime", "peer_id"};
+  const std::vector<std::string> columns = {"name",     "address", "state",  "peers",  "messages",
+                                            "stored",   "restarts", "uptime", "peer_id"};
   std::vector<std::vector<std::string>> rows;
   for (const auto& node : status.value("nodes", json::array())) {
     std::vector<std::string> row;

@@ -93,11 +93,17 @@ std::optional<double> metric_value(const std::string& exposition, const std::str
   return total;
 }
 
-util::Result<std::optional<double>> NodeApi::metric(const std::string& name) const {
+util::Result<std::string> NodeApi::metrics() const {
   auto response = http_.send({"GET", metrics_url() + "/metrics", "", {}, 3000ms});
   if (!response) return response.error();
   if (response->status != 200) return util::fail("metrics answered " + std::to_string(response->status));
-  return metric_value(response->body, name);
+  return response->body;
+}
+
+util::Result<std::optional<double>> NodeApi::metric(const std::string& name) const {
+  auto exposition = metrics();
+  if (!exposition) return exposition.error();
+  return metric_value(*exposition, name);
 }
 
 }  // namespace wakufleet::waku

@@ -38,6 +38,8 @@ class NodeApi {
   util::Result<std::vector<Peer>> peers() const;
   // Asks the node to add a peer to its store as static and dial it now (POST /admin/v1/peers).
   util::Result<void> connect(const std::string& multiaddr, const std::vector<int>& shards) const;
+  // The metrics server's whole exposition (Prometheus text format).
+  util::Result<std::string> metrics() const;
   // One metric's value summed over its series; nullopt when the metric is absent.
   util::Result<std::optional<double>> metric(const std::string& name) const;
 

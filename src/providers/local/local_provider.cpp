@@ -621,10 +621,16 @@ Result<json> LocalProvider::status(const spec::Fleet& fleet, const state::State&
                   {"metrics_url", api.metrics_url()},
                   {"data_dir", layout_->node_dir(node)},
                   {"log_file", layout_->log_file(node)}};
-    auto peers = api.metric("waku_connected_peers");
-    entry["peers"] = peers && *peers ? json(static_cast<long>(**peers)) : json(nullptr);
-    auto messages = api.metric("waku_node_messages");
-    entry["messages"] = messages && *messages ? json(static_cast<long>(**messages)) : json(nullptr);
+    // Key figures from one scrape of the node's metrics: peers, messages relayed, messages stored.
+    auto exposition = api.metrics();
+    auto figure = [&](const char* metric) {
+      if (!exposition) return json(nullptr);  // the node does not answer
+      // go-waku creates a series on first use: absent means none yet.
+      return json(static_cast<long>(waku::metric_value(*exposition, metric).value_or(0)));
+    };
+    entry["peers"] = figure("waku_connected_peers");
+    entry["messages"] = figure("waku_node_messages");
+    entry["stored"] = figure("waku_archive_messages");
     nodes.push_back(std::move(entry));
   }
   auto scanner = supervisor_->scanner_pid();
