@@ -26,6 +26,7 @@
 #include "util/http.hpp"
 #include "util/process.hpp"
 #include "util/text.hpp"
+#include "private_network.hpp"
 
 namespace {
 
@@ -34,23 +35,6 @@ using nlohmann::json;
 using namespace std::chrono_literals;
 using wakufleet::util::ProcessResult;
 
-bool bring_loopback_up() {
-  int fd = ::socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
-  ifreq request{};
-  std::memcpy(request.ifr_name, "lo", 3);
-  bool up = fd >= 0 && ::ioctl(fd, SIOCGIFFLAGS, &request) == 0;
-  request.ifr_flags = static_cast<short>(request.ifr_flags | IFF_UP);
-  up = up && ::ioctl(fd, SIOCSIFFLAGS, &request) == 0;
-  if (fd >= 0) ::close(fd);
-  return up;
-}
-
-// A private network namespace for the whole test process (root only, which these tests need).
-bool enter_private_network() {
-  static bool entered = ::unshare(CLONE_NEWNET) == 0 && bring_loopback_up();
-  return entered;
-}
-
 class DnsFleet_e2e : public ::testing::Test {
  protected:
   void SetUp() override {
@@ -58,7 +42,8 @@ class DnsFleet_e2e : public ::testing::Test {
     if (!wakufleet::util::have_program("knotd") || !wakufleet::util::have_program("kdig")) {
       GTEST_SKIP() << "knot (knotd, kdig) is not installed";
     }
-    ASSERT_TRUE(enter_private_network()) << "cannot make a private network namespace";
+    const auto& network_error = wakufleet::test::private_network_error();
+    ASSERT_TRUE(network_error.empty()) << network_error;
     char pattern[] = "/tmp/wakufleet-dns-XXXXXX";
     dir_ = mkdtemp(pattern);
     spec_ = dir_ + "/fleet.toml";

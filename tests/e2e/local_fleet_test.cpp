@@ -41,6 +41,7 @@
 
 #include "util/http.hpp"
 #include "util/process.hpp"
+#include "private_network.hpp"
 
 namespace {
 
@@ -120,55 +121,6 @@ long now_ns() {
 }
 
 // --- network isolation ---------------------------------------------------------------------------
-
-bool write_proc_file(const char* path, const std::string& text) {
-  int fd = ::open(path, O_WRONLY | O_CLOEXEC);
-  if (fd < 0) return false;
-  bool written = ::write(fd, text.data(), text.size()) == static_cast<ssize_t>(text.size());
-  ::close(fd);
-  return written;
-}
-
-// Moves this process (and so every process it starts: wakufleet, s6, go-waku) into a new network
-// namespace whose only interface is `lo`, up. Returns an error text, empty on success.
-std::string enter_private_network() {
-  const char* shared = std::getenv("WAKUFLEET_E2E_SHARED_NETWORK");
-  if (shared && std::string(shared) == "1") return "";
-  if (::unshare(CLONE_NEWNET) != 0) {
-    int first_error = errno;
-    uid_t uid = ::getuid();
-    gid_t gid = ::getgid();
-    // Without CAP_SYS_ADMIN: a user namespace of our own, where we are root.
-    if (::unshare(CLONE_NEWUSER | CLONE_NEWNET) != 0) {
-      return std::string("unshare(CLONE_NEWNET): ") + std::strerror(first_error) +
-             "; unshare(CLONE_NEWUSER|CLONE_NEWNET): " + std::strerror(errno);
-    }
-    (void)write_proc_file("/proc/self/setgroups", "deny");
-    if (!write_proc_file("/proc/self/uid_map", "0 " + std::to_string(uid) + " 1\n") ||
-        !write_proc_file("/proc/self/gid_map", "0 " + std::to_string(gid) + " 1\n")) {
-      return "cannot write the uid/gid map of the new user namespace";
-    }
-  }
-  int fd = ::socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
-  if (fd < 0) return std::string("socket: ") + std::strerror(errno);
-  ifreq request{};
-  std::memcpy(request.ifr_name, "lo", 3);
-  bool up = ::ioctl(fd, SIOCGIFFLAGS, &request) == 0;
-  if (up) {
-    request.ifr_flags = static_cast<short>(request.ifr_flags | IFF_UP);
-    up = ::ioctl(fd, SIOCSIFFLAGS, &request) == 0;
-  }
-  std::string error = up ? "" : std::string("cannot bring lo up: ") + std::strerror(errno);
-  ::close(fd);
-  return error;
-}
-
-const std::string& private_network_error() {
-  static std::once_flag once;
-  static std::string error;
-  std::call_once(once, [] { error = enter_private_network(); });
-  return error;
-}
 
 // --- processes and sockets -----------------------------------------------------------------------
 
@@ -285,7 +237,7 @@ SpecOptions with_ready_timeout(const std::string& timeout) {
 class LocalFleet_e2e : public ::testing::Test {
  protected:
   void SetUp() override {
-    if (const auto& error = private_network_error(); !error.empty()) {
+    if (const auto& error = wakufleet::test::private_network_error(); !error.empty()) {
       FAIL() << "cannot isolate the test in a private network namespace (" << error
              << "); go-waku would then send NTP lookups off the machine. Set WAKUFLEET_E2E_SHARED_NETWORK=1 to "
                 "run in the host's network namespace anyway";
