@@ -220,6 +220,7 @@ struct CliRun {
 struct SpecOptions {
   int nodes = 3;
   std::string ready_timeout = "60s";
+  std::string log_level = "info";
 };
 
 SpecOptions with_nodes(int nodes) {
@@ -300,6 +301,7 @@ class LocalFleet_e2e : public ::testing::Test {
            "protocols = [\"relay\", \"store\", \"filter\", \"lightpush\"]\n"
            "cluster_id = 1\n"
            "shards = [0]\n"
+           "log_level = \"" + options.log_level + "\"\n"
            "\n"
            "[discovery]\n"
            "static_peers = true\n"
@@ -866,6 +868,77 @@ TEST_F(LocalFleet_e2e, GoWakuFailsToStart) {
   for (int i = 0; i < 3; ++i) EXPECT_EQ(rest_peer_id(i).value_or(""), ids[i]);
   CliRun settled = cli({"plan", "--detailed-exitcode"});
   EXPECT_EQ(settled.exit_code, 0) << settled.all();
+}
+
+}  // namespace
+
+namespace {
+
+// A node setting change restarts every node it affects, one at a time, each ready (and meshed)
+// before the next one goes down: the apply log shows each "Modifying..." only after the previous
+// node's "Modifications complete".
+TEST_F(LocalFleet_e2e, SettingChangeRestartsNodesOneAtATime) {
+  use_fleet("rolling", kBlockBase + 6);
+  ASSERT_EQ(apply().exit_code, 0);
+  auto ids = expect_running_fleet(3);
+  ASSERT_FALSE(HasFailure());
+  auto before = pids();
+
+  SpecOptions debug;
+  debug.log_level = "debug";
+  write_spec(debug);
+  CliRun plan = cli({"plan"});
+  EXPECT_NE(plan.out.find("Plan: 0 to add, 3 to change, 0 to destroy."), std::string::npos) << plan.out;
+  EXPECT_NE(plan.out.find("--log-level=DEBUG"), std::string::npos) << plan.out;
+  CliRun applied = apply();
+  ASSERT_EQ(applied.exit_code, 0) << applied.all();
+
+  int in_progress = 0, most = 0, restarted = 0;
+  std::istringstream lines(applied.out);
+  for (std::string line; std::getline(lines, line);) {
+    if (line.find("local_node.") != 0) continue;
+    if (line.find(": Modifying...") != std::string::npos) most = std::max(most, ++in_progress);
+    if (line.find(": Modifications complete") != std::string::npos) {
+      --in_progress;
+      ++restarted;
+    }
+  }
+  EXPECT_EQ(restarted, 3) << applied.out;
+  EXPECT_EQ(most, 1) << "restarts overlapped:\n" << applied.out;
+  auto after = pids();
+  for (const auto& [node, pid] : before) EXPECT_NE(after[node], pid) << node << " was not restarted";
+  // Same identities, and the fleet is meshed again when apply returns.
+  EXPECT_EQ(expect_running_fleet(3), ids);
+  EXPECT_TRUE(meshed({0, 1, 2}, ids));
+  EXPECT_EQ(cli({"plan", "--detailed-exitcode"}).exit_code, 0);
+}
+
+// kill -9 of s6-svscan: status says the supervisor is down; the next apply repairs it and the
+// nodes come back with the same identities.
+TEST_F(LocalFleet_e2e, KilledSupervisorIsReportedAndRepaired) {
+  use_fleet("svscan", kBlockBase + 7);
+  ASSERT_EQ(apply().exit_code, 0);
+  auto ids = expect_running_fleet(3);
+  ASSERT_FALSE(HasFailure());
+  long scanner = std::stol(read_file(data_root_ + "/supervisor.pid"));
+  ASSERT_EQ(::kill(static_cast<pid_t>(scanner), SIGKILL), 0);
+  auto deadline = Clock::now() + 5s;
+  while (wakufleet::util::process_alive(scanner) && Clock::now() < deadline) std::this_thread::sleep_for(20ms);
+
+  json shown = status();
+  EXPECT_NE(shown.value("supervisor", "").find("down"), std::string::npos) << shown.dump();
+  CliRun plan = cli({"plan", "--detailed-exitcode"});
+  EXPECT_EQ(plan.exit_code, 2) << plan.all();
+  EXPECT_NE(plan.out.find("local_supervisor."), std::string::npos);
+
+  CliRun repaired = apply();
+  ASSERT_EQ(repaired.exit_code, 0) << repaired.all();
+  shown = status();
+  EXPECT_NE(shown.value("supervisor", "").find("running"), std::string::npos) << shown.dump();
+  EXPECT_EQ(expect_running_fleet(3), ids);
+  auto meshed_by = Clock::now() + 20s;
+  while (!meshed({0, 1, 2}, ids) && Clock::now() < meshed_by) std::this_thread::sleep_for(200ms);
+  EXPECT_TRUE(meshed({0, 1, 2}, ids));
 }
 
 }  // namespace
