@@ -119,7 +119,8 @@ bool read_date_time(std::string_view text, std::size_t& pos, char date_sep, std:
 std::int64_t local_to_utc_seconds(const DateTime& local) {
   thread_local std::int64_t cached_key = -1;
   thread_local std::int64_t cached_hour_start = 0;
-  const std::int64_t key = ((static_cast<std::int64_t>(local.year) * 13 + local.month) * 32 + local.day) * 24 + local.hour;
+  const std::int64_t day_key = (static_cast<std::int64_t>(local.year) * 13 + local.month) * 32 + local.day;
+  const std::int64_t key = day_key * 24 + local.hour;
   if (key != cached_key) {
     std::tm tm{};
     tm.tm_year = local.year - 1900;

@@ -16,7 +16,9 @@ using TimePoint = std::chrono::time_point<std::chrono::system_clock, std::chrono
 
 inline std::int64_t to_ns(TimePoint time) { return time.time_since_epoch().count(); }
 inline TimePoint from_ns(std::int64_t ns) { return TimePoint(std::chrono::nanoseconds(ns)); }
-inline TimePoint now() { return std::chrono::time_point_cast<std::chrono::nanoseconds>(std::chrono::system_clock::now()); }
+inline TimePoint now() {
+  return std::chrono::time_point_cast<std::chrono::nanoseconds>(std::chrono::system_clock::now());
+}
 
 // "2026-11-25T12:30:00.833Z", "...+01:00", "...+0100", a space for the T; no zone means UTC
 // (go-waku writes UTC, and so do people who paste its timestamps).
