@@ -24,6 +24,7 @@ struct Command {
   std::string description;  // a paragraph for `wakufleet help NAME`
   std::vector<OptionSpec> options;
   int (*run)(const Args& args, Io& io);
+  bool hidden = false;  // run by wakufleet itself (services), not listed in help
 };
 
 const std::vector<Command>& commands();

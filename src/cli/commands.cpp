@@ -2,6 +2,7 @@
 #include <unistd.h>
 
 #include "cli/app.hpp"
+#include "cli/logs_command.hpp"
 #include "cli/steps.hpp"
 #include "spec/parse.hpp"
 #include "util/text.hpp"
@@ -175,14 +176,25 @@ const std::vector<Command> kCommands = {
      "Plans, asks for confirmation (or takes --auto-approve), then converges: resources are changed in\n"
      "dependency order, several at once, and the state is saved after each one.",
      {kFile, kState, kJson, kAutoApprove, kLockTimeout, kParallelism, kNoColor, kHelp}, cmd_apply},
-    {"destroy", "remove every resource of the fleet", "wakufleet destroy [-f fleet.toml] [--auto-approve] [--keep-data]",
+    {"destroy", "remove every resource of the fleet",
+     "wakufleet destroy [-f fleet.toml] [--auto-approve] [--keep-data] [--destroy-volumes]",
      "Removes everything apply created, in reverse dependency order.",
      {kFile, kState, kJson, kAutoApprove, kLockTimeout, kParallelism,
-      {"keep-data", 0, "", "keep node data (keys, store databases, volumes)", ""}, kNoColor, kHelp},
+      {"keep-data", 0, "", "keep node data (keys, store databases, volumes)", ""},
+      {"destroy-volumes", 0, "", "digitalocean: also delete the nodes' volumes (store data, node keys)", ""}, kNoColor,
+      kHelp},
      cmd_destroy},
     {"status", "show the fleet's nodes and their health", "wakufleet status [-f fleet.toml] [--json]",
      "Shows every node: address, state, peers, restarts, uptime and peer id.",
      {kFile, kState, kJson, kNoColor, kHelp}, cmd_status},
+    {"logs", "show the fleet's logs (filter by node, level, time, text; --follow)",
+     "wakufleet logs [-f fleet.toml] [--node N] [--level warn] [--since 10m] [--grep TEXT] [--follow]",
+     "Shows the newest lines of the fleet's log index, oldest first, as kubectl logs and journalctl do.\n"
+     "The index is kept by the fleet's log collector service, which follows every node's rotated logs.",
+     logs_options(), cmd_logs},
+    {"__collect-logs", "collect the fleet's logs into its index (the collector service)",
+     "wakufleet __collect-logs FLEET_DATA_DIR", "Run by the fleet's s6 service; not meant to be run by hand.",
+     {kHelp}, cmd_collect_logs, true},
     {"force-unlock", "remove a stale state lock", "wakufleet force-unlock LOCK_ID [-f fleet.toml]",
      "Removes the lock information left by a run that died. Refuses while the holder is alive.",
      {kFile, kState, kHelp}, cmd_force_unlock},
@@ -196,6 +208,7 @@ void print_overview(Io& io) {
   io.out << "wakufleet: deploy and operate fleets of Waku nodes from a declarative spec.\n\n"
             "Usage: wakufleet COMMAND [options]\n\nCommands:\n";
   for (const auto& command : kCommands) {
+    if (command.hidden) continue;
     io.out << "  " << command.name << std::string(14 - command.name.size(), ' ') << command.summary << "\n";
   }
   io.out << "\nRun 'wakufleet help COMMAND' for a command's options.\n";
@@ -222,7 +235,9 @@ const Command* find_command(const std::string& name) {
 
 int unknown_command(const std::string& name, Io& io) {
   std::vector<std::string> names;
-  for (const auto& command : kCommands) names.push_back(command.name);
+  for (const auto& command : kCommands) {
+    if (!command.hidden) names.push_back(command.name);
+  }
   io.err << error_prefix(io) << "unknown command '" << name << "'";
   if (auto close = util::closest_match(name, names)) io.err << "; did you mean '" << *close << "'?";
   io.err << "\nRun 'wakufleet help' for the list of commands.\n";

@@ -42,6 +42,7 @@ bool open_provider(const Args& args, Io& io, Session& session) {
   context.spec_dir = fs::absolute(session.spec_path).parent_path().string();
   context.state_path = fs::absolute(session.state_path).string();
   context.keep_data = args.has("keep-data");
+  context.destroy_volumes = args.has("destroy-volumes");
   std::string kind = session.fleet.target.kind == spec::TargetKind::Local ? "local" : "digitalocean";
   auto provider = providers::make_provider(kind, context);
   if (!provider) {

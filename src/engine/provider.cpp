@@ -20,4 +20,8 @@ Result<json> Provider::status(const spec::Fleet& fleet, const state::State& stat
   return json{{"fleet", fleet.name}, {"target", name()}, {"resources", resources}, {"nodes", json::array()}};
 }
 
+Result<std::string> Provider::log_root(const spec::Fleet&) {
+  return util::fail("the " + name() + " target keeps no local log index: its nodes' logs go to journald and DataDog");
+}
+
 }  // namespace wakufleet::engine

@@ -55,6 +55,10 @@ class Provider {
   // What `wakufleet status` shows: {"nodes":[{...}], ...}. The default lists the resources in
   // state; targets that run nodes report live figures (state, peers, pid...).
   virtual Result<json> status(const spec::Fleet& fleet, const state::State& state);
+
+  // The folder whose nodes/*/logs the fleet's log index covers (`wakufleet logs`). Targets whose
+  // logs go elsewhere (DataDog on droplets) say so.
+  virtual Result<std::string> log_root(const spec::Fleet& fleet);
 };
 
 }  // namespace wakufleet::engine

@@ -14,6 +14,7 @@ struct Context {
   std::string spec_dir;    // folder of fleet.toml; relative paths in the spec are resolved from it
   std::string state_path;  // the state file; providers keep their secrets beside it
   bool keep_data = false;  // destroy: keep node data directories / volumes
+  bool destroy_volumes = false;  // destroy: also delete persistent volumes (digitalocean keeps them by default)
 };
 
 using Factory = std::unique_ptr<engine::Provider> (*)(const Context& context);

@@ -22,8 +22,9 @@ void add_listeners(std::vector<std::string>& flags, const NodeNetwork& network) 
   flags.push_back(flag("websocket-support", true));
   flags.push_back(flag("websocket-address", network.listen_address));
   flags.push_back(flag("websocket-port", 60001));
+  // Only the TCP address: go-waku also listens on every --ext-multiaddr, so announcing the
+  // websocket address here would make it bind 60001 twice (a warning at every start).
   flags.push_back(flag("ext-multiaddr", "/ip4/" + network.public_address + "/tcp/60000"));
-  flags.push_back(flag("ext-multiaddr", "/ip4/" + network.public_address + "/tcp/60001/ws"));
   if (!network.dns_name.empty()) flags.push_back(flag("dns4-domain-name", network.dns_name));
 }
 

@@ -37,6 +37,8 @@ using nlohmann::json;
 
 namespace {
 
+inline constexpr const char* kLogsService = "_logs";
+
 // Pinned go-waku versions and the commit each was built from (see tools/gowaku/go.mod).
 const std::map<std::string, std::string> kBuilds = {{"0.10.0", "01bb2e1c"}};
 
@@ -108,6 +110,7 @@ class LocalProvider : public engine::Provider {
     for (const auto& node : fleet.nodes) resources.push_back(node_resource(fleet, node));
     resources.push_back(mesh_resource(fleet));
     if (fleet.observability.prometheus) resources.push_back(prometheus_resource(fleet));
+    if (fleet.observability.logs) resources.push_back(log_collector_resource(fleet));
     if (dns_enabled()) {
       resources.push_back(dns_server_resource(fleet));
       for (const auto& node : fleet.nodes) resources.push_back(dns_record_resource(fleet, node));
@@ -121,6 +124,7 @@ class LocalProvider : public engine::Provider {
     if (recorded.type == "local_node") return read_node(recorded);
     if (recorded.type == "local_mesh") return read_mesh(recorded);
     if (recorded.type == "local_prometheus") return read_service(recorded, kPrometheusService);
+    if (recorded.type == "local_log_collector") return read_service(recorded, kLogsService);
     if (recorded.type == "local_dns_server") return read_service(recorded, kDnsService);
     if (recorded.type == "local_dns_record") return read_record(recorded);
     if (recorded.type == "local_dns_tree") return read_tree(recorded);
@@ -132,6 +136,7 @@ class LocalProvider : public engine::Provider {
     if (desired.type == "local_node") return start_node(desired, progress, false);
     if (desired.type == "local_mesh") return mesh(desired, progress);
     if (desired.type == "local_prometheus") return start_prometheus(desired, nullptr);
+    if (desired.type == "local_log_collector") return start_log_collector(desired);
     if (desired.type == "local_dns_server") return start_dns(desired);
     if (desired.type == "local_dns_record") return publish_record(desired);
     if (desired.type == "local_dns_tree") return publish_fleet_tree(desired, nullptr);
@@ -150,6 +155,7 @@ class LocalProvider : public engine::Provider {
     if (prior.type == "local_node") return stop_node(prior, progress);
     if (prior.type == "local_supervisor") return stop_supervisor();
     if (prior.type == "local_prometheus") return supervisor_->remove(kPrometheusService);
+    if (prior.type == "local_log_collector") return supervisor_->remove(kLogsService);
     if (prior.type == "local_dns_server") return supervisor_->remove(kDnsService);
     if (prior.type == "local_dns_record") return unpublish_record(prior);
     if (prior.type == "local_dns_tree") return unpublish_tree();
@@ -157,6 +163,15 @@ class LocalProvider : public engine::Provider {
   }
 
   Result<json> status(const spec::Fleet& fleet, const state::State& state) override;
+
+  Result<std::string> log_root(const spec::Fleet& fleet) override {
+    if (auto bound = bind(fleet); !bound) return bound.error();
+    if (!fleet.observability.logs) {
+      return util::fail("this fleet collects no logs ([observability] logs = false); each node's own files are in " +
+                        layout_->root() + "/nodes/<node>/logs");
+    }
+    return layout_->root();
+  }
 
  private:
   // Every entry point starts here: the fleet decides the folders and addresses.
@@ -262,6 +277,32 @@ class LocalProvider : public engine::Provider {
                            {"shards", fleet.waku.shards}};
     resource.depends_on = {"local_dns_server." + fleet.name};
     return resource;
+  }
+
+  // The collector is wakufleet itself, as a supervised service: it follows every node's rotated
+  // log files into the fleet's SQLite index.
+  Resource log_collector_resource(const spec::Fleet& fleet) const {
+    Resource resource{"local_log_collector", fleet.name};
+    resource.attributes = {{"binary", self_path()}, {"index", layout_->root() + "/logs.db"}};
+    resource.depends_on = {"local_supervisor." + fleet.name};
+    return resource;
+  }
+
+  static std::string self_path() {
+    std::error_code error;
+    auto path = fs::read_symlink("/proc/self/exe", error);
+    return error ? std::string("wakufleet") : path.string();
+  }
+
+  Result<ResourceState> start_log_collector(const Resource& desired) {
+    std::string root = layout_->root();
+    ServiceFiles files;
+    files.run = "#!/bin/sh\n# The log collector of fleet " + fleet_.name + ". Written by wakufleet apply; do not edit.\n"
+                "exec 2>&1\nexec '" + desired.attributes.at("binary").get<std::string>() + "' __collect-logs '" + root + "'\n";
+    files.finish = "#!/bin/sh\nexit 0\n";
+    files.log_run = "#!/bin/sh\nexec s6-log -b n3 s1000000 '" + root + "/collector-logs'\n";
+    if (auto installed = supervisor_->install(kLogsService, files); !installed) return installed.error();
+    return ResourceState{desired.type, desired.name, desired.attributes, {}};
   }
 
   Result<void> check_addresses_free() const {
