@@ -942,3 +942,32 @@ TEST_F(LocalFleet_e2e, KilledSupervisorIsReportedAndRepaired) {
 }
 
 }  // namespace
+
+namespace {
+
+// destroy --keep-data keeps every node's key and store: the next apply brings back the same
+// identities and the same stored messages.
+TEST_F(LocalFleet_e2e, DestroyKeepDataKeepsIdentitiesAndStore) {
+  use_fleet("keep", kBlockBase + 8);
+  ASSERT_EQ(apply().exit_code, 0);
+  auto ids = expect_running_fleet(3);
+  ASSERT_FALSE(HasFailure());
+  ASSERT_TRUE(subscribe(2));
+  std::string payload = base64("kept across destroy");
+  std::string error = publish(0, payload);
+  ASSERT_TRUE(error.empty()) << error;
+  auto stored_by = Clock::now() + 10s;
+  while (!stored(1, payload) && Clock::now() < stored_by) std::this_thread::sleep_for(200ms);
+  ASSERT_TRUE(stored(1, payload));
+
+  CliRun destroyed = cli({"destroy", "--auto-approve", "--keep-data"});
+  ASSERT_EQ(destroyed.exit_code, 0) << destroyed.all();
+  EXPECT_TRUE(fs::exists(data_root_ + "/nodes/node-1/nodekey"));
+  EXPECT_FALSE(metrics_healthy(1));
+
+  ASSERT_EQ(apply().exit_code, 0);
+  EXPECT_EQ(expect_running_fleet(3), ids);
+  EXPECT_TRUE(stored(1, payload));
+}
+
+}  // namespace
