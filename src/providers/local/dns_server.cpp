@@ -4,6 +4,7 @@
 #include <fstream>
 #include <thread>
 
+#include "util/files.hpp"
 #include "util/text.hpp"
 #include "waku/identity.hpp"
 
@@ -15,18 +16,6 @@ using namespace std::chrono_literals;
 namespace {
 
 std::string dns_root(const Layout& layout) { return layout.root() + "/dns"; }
-
-util::Result<void> write_private(const std::string& path, const std::string& content) {
-  {
-    std::ofstream out(path + ".tmp", std::ios::trunc);
-    if (!(out << content)) return util::fail("cannot write " + path);
-  }
-  std::error_code error;
-  fs::permissions(path + ".tmp", fs::perms::owner_read | fs::perms::owner_write, error);
-  fs::rename(path + ".tmp", path, error);
-  if (error) return util::fail("cannot write " + path + ": " + error.message());
-  return {};
-}
 
 std::string base64(const std::uint8_t* data, std::size_t size) {
   static const char* alphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
@@ -82,7 +71,7 @@ util::Result<dns::TsigKey> ensure_tsig_key(const std::string& state_path) {
     // 32 random bytes: a valid secp256k1 scalar is as good a source of randomness as any.
     auto random = waku::generate_private_key();
     if (!random) return random.error();
-    if (auto written = write_private(path, base64(random->data(), random->size()) + "\n"); !written) {
+    if (auto written = util::write_file_atomically(path, base64(random->data(), random->size()) + "\n"); !written) {
       return written.error();
     }
   }
@@ -99,9 +88,9 @@ util::Result<void> write_dns_config(const spec::Fleet& fleet, const Layout& layo
   for (const char* sub : {"/run", "/db", "/zones", "/logs"}) fs::create_directories(root + sub, error);
   if (error) return util::fail("cannot create " + root + ": " + error.message());
   fs::permissions(root, fs::perms::owner_all, error);
-  if (auto written = write_private(root + "/knot.conf", knot_config(layout, fleet.domain, key)); !written) return written;
+  if (auto written = util::write_file_atomically(root + "/knot.conf", knot_config(layout, fleet.domain, key)); !written) return written;
   std::string zone_file = root + "/zones/" + fleet.domain + ".zone";
-  if (!fs::exists(zone_file)) return write_private(zone_file, initial_zone(layout, fleet.domain));
+  if (!fs::exists(zone_file)) return util::write_file_atomically(zone_file, initial_zone(layout, fleet.domain));
   return {};
 }
 

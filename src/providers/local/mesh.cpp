@@ -5,6 +5,7 @@
 #include <set>
 #include <thread>
 
+#include "util/files.hpp"
 #include "waku/node_config.hpp"
 #include "waku/rest.hpp"
 
@@ -54,12 +55,7 @@ util::Result<void> write_peer_files(const Layout& layout, const std::vector<Memb
     for (std::size_t other : neighbours(i, members.size())) {
       text += waku::tcp_multiaddr(members[other].address, members[other].peer_id) + "\n";
     }
-    std::ofstream out(path + ".tmp", std::ios::trunc);
-    if (!(out << text)) return util::fail("cannot write " + path);
-    out.close();
-    std::error_code error;
-    fs::rename(path + ".tmp", path, error);
-    if (error) return util::fail("cannot write " + path + ": " + error.message());
+    if (auto written = util::write_file_atomically(path, text); !written) return written;
   }
   return {};
 }

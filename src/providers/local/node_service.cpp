@@ -4,6 +4,7 @@
 #include <fstream>
 #include <thread>
 
+#include "util/files.hpp"
 #include "util/text.hpp"
 #include "waku/identity.hpp"
 #include "waku/rest.hpp"
@@ -20,19 +21,6 @@ std::string shell_quote(const std::string& word) {
   std::string out = "'";
   for (char c : word) out += c == '\'' ? std::string("'\\''") : std::string(1, c);
   return out + "'";
-}
-
-util::Result<void> write_private(const std::string& path, const std::string& content) {
-  std::string temporary = path + ".tmp";
-  {
-    std::ofstream out(temporary, std::ios::trunc);
-    if (!(out << content)) return util::fail("cannot write " + temporary);
-  }
-  std::error_code error;
-  fs::permissions(temporary, fs::perms::owner_read | fs::perms::owner_write, error);
-  fs::rename(temporary, path, error);
-  if (error) return util::fail("cannot write " + path + ": " + error.message());
-  return {};
 }
 
 }  // namespace
@@ -99,7 +87,7 @@ util::Result<std::string> ensure_identity(const Layout& layout, const std::strin
   if (!fs::exists(key_path)) {
     auto key = waku::generate_private_key();
     if (!key) return key.error();
-    if (auto written = write_private(key_path, waku::to_hex(key->data(), key->size()) + "\n"); !written) {
+    if (auto written = util::write_file_atomically(key_path, waku::to_hex(key->data(), key->size()) + "\n"); !written) {
       return written.error();
     }
   }

@@ -1,5 +1,7 @@
 #include "providers/local/prometheus.hpp"
 
+#include "util/files.hpp"
+
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
@@ -18,18 +20,6 @@ std::string password_path(const Layout& layout) { return root_of(layout) + "/rem
 
 // YAML double-quoted scalar (JSON strings are valid YAML).
 std::string yaml_string(const std::string& text) { return nlohmann::json(text).dump(); }
-
-util::Result<void> write_atomically(const std::string& path, const std::string& content) {
-  {
-    std::ofstream out(path + ".tmp", std::ios::trunc);
-    if (!(out << content)) return util::fail("cannot write " + path);
-  }
-  std::error_code error;
-  fs::permissions(path + ".tmp", fs::perms::owner_read | fs::perms::owner_write, error);
-  fs::rename(path + ".tmp", path, error);
-  if (error) return util::fail("cannot write " + path + ": " + error.message());
-  return {};
-}
 
 std::string remote_write_section(const spec::Fleet& fleet, const Layout& layout) {
   if (!fleet.observability.remote_write) return "";
@@ -82,9 +72,9 @@ util::Result<void> write_prometheus_config(const spec::Fleet& fleet, const Layou
     const std::string& variable = fleet.observability.remote_write->password_env;
     const char* password = std::getenv(variable.c_str());
     if (!password) return util::fail("remote_write needs its password in the environment variable " + variable);
-    if (auto written = write_atomically(password_path(layout), password); !written) return written;
+    if (auto written = util::write_file_atomically(password_path(layout), password); !written) return written;
   }
-  return write_atomically(config_path(layout), prometheus_config(fleet, layout));
+  return util::write_file_atomically(config_path(layout), prometheus_config(fleet, layout));
 }
 
 util::Result<void> wait_prometheus_ready(util::HttpClient& http, const Layout& layout, int timeout_seconds) {

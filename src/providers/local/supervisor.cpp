@@ -9,6 +9,7 @@
 #include <sstream>
 #include <thread>
 
+#include "util/files.hpp"
 #include "util/text.hpp"
 
 namespace wakufleet::providers::local {
@@ -20,20 +21,6 @@ namespace {
 
 constexpr auto kToolTimeout = 15s;
 
-util::Result<void> write_file(const fs::path& path, const std::string& content, fs::perms mode) {
-  fs::path temporary = path;
-  temporary += ".tmp";
-  {
-    std::ofstream out(temporary, std::ios::binary | std::ios::trunc);
-    if (!(out << content)) return util::fail("cannot write " + temporary.string());
-  }
-  std::error_code error;
-  fs::permissions(temporary, mode, error);
-  fs::rename(temporary, path, error);
-  if (error) return util::fail("cannot write " + path.string() + ": " + error.message());
-  return {};
-}
-
 const fs::perms kExecutable = fs::perms::owner_all | fs::perms::group_read | fs::perms::group_exec;
 const fs::perms kPrivate = fs::perms::owner_read | fs::perms::owner_write;
 
@@ -41,9 +28,9 @@ util::Result<void> write_service(const fs::path& dir, const ServiceFiles& files)
   std::error_code error;
   fs::create_directories(dir / "log", error);
   if (error) return util::fail("cannot create " + dir.string() + ": " + error.message());
-  for (auto written : {write_file(dir / "run", files.run, kExecutable), write_file(dir / "finish", files.finish, kExecutable),
-                       write_file(dir / "log" / "run", files.log_run, kExecutable),
-                       write_file(dir / "timeout-kill", std::to_string(files.kill_timeout_ms) + "\n", kPrivate)}) {
+  for (auto written : {util::write_file_atomically((dir / "run").string(), files.run, kExecutable), util::write_file_atomically((dir / "finish").string(), files.finish, kExecutable),
+                       util::write_file_atomically((dir / "log" / "run").string(), files.log_run, kExecutable),
+                       util::write_file_atomically((dir / "timeout-kill").string(), std::to_string(files.kill_timeout_ms) + "\n", kPrivate)}) {
     if (!written) return written;
   }
   return {};
@@ -118,7 +105,7 @@ util::Result<long> Supervisor::ensure_running() {
   int released = release_orphans();
   auto pid = runner_.spawn_detached({"s6-svscan", layout_.scan_dir()}, layout_.supervisor_log());
   if (!pid) return pid.error();
-  if (auto written = write_file(layout_.root() + "/supervisor.pid", std::to_string(*pid) + "\n", kPrivate); !written) {
+  if (auto written = util::write_file_atomically(layout_.root() + "/supervisor.pid", std::to_string(*pid) + "\n", kPrivate); !written) {
     return written.error();
   }
   // s6-svscan creates .s6-svscan/control when it is ready to take commands.
