@@ -90,7 +90,7 @@ TEST_F(Cli, PlanJsonIsMachineReadableAndDetailedExitCodeSaysChanges) {
   EXPECT_EQ(result.exit_code, 2) << result.output;
   json plan = json::parse(result.output, nullptr, false);
   ASSERT_FALSE(plan.is_discarded()) << result.output;
-  EXPECT_EQ(plan["summary"]["add"], 6);  // supervisor, 3 nodes, mesh, prometheus
+  EXPECT_EQ(plan["summary"]["add"], 7);  // supervisor, 3 nodes, mesh, prometheus, log collector
   EXPECT_EQ(plan["changes"][1]["address"], "local_node.node-0");
   EXPECT_EQ(plan["changes"][1]["action"], "create");
 }
@@ -100,7 +100,7 @@ TEST_F(Cli, PlanTextEndsWithTheSummaryLine) {
   auto result = run({"plan", "-f", spec_});
   EXPECT_EQ(result.exit_code, 0);
   EXPECT_NE(result.output.find("  + local_node \"node-2\" {"), std::string::npos) << result.output;
-  EXPECT_NE(result.output.find("Plan: 6 to add, 0 to change, 0 to destroy.\n"), std::string::npos) << result.output;
+  EXPECT_NE(result.output.find("Plan: 7 to add, 0 to change, 0 to destroy.\n"), std::string::npos) << result.output;
   EXPECT_EQ(result.output.find('\033'), std::string::npos);  // NO_COLOR and no terminal: plain
 }
 
