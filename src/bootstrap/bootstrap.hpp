@@ -46,6 +46,7 @@ struct NodeDroplet {
   std::string volume_name;    // the DigitalOcean volume; its device is /dev/disk/by-id/scsi-0DO_Volume_<name>
   waku::NodeNetwork network;  // listen 0.0.0.0 (or the droplet's address); public = the reserved IP
   std::string node_key_hex;   // SECRET: 64 hex digits (secp256k1 private key)
+  std::string enrtree_url;    // the fleet's EIP-1459 tree; empty: no DNS discovery
 };
 
 struct Options {
@@ -85,8 +86,10 @@ std::string datadog_key_install_command();
 
 // The hardened go-waku.service. `binary` is a parameter only so tests can verify the unit with an
 // executable that exists.
+// With an enrtree URL the node starts from the fleet's EIP-1459 tree (--dns-discovery): the URL
+// depends only on the fleet's tree key, so scaling the fleet never changes a droplet's unit.
 std::string go_waku_unit(const spec::Fleet& fleet, const spec::Node& node, const waku::NodeNetwork& network,
-                         const std::string& binary = kGoWakuBinary);
+                         const std::string& binary = kGoWakuBinary, const std::string& enrtree_url = "");
 // /etc/systemd/journald.conf.d/wakufleet.conf: bounded, rotated journal.
 std::string journald_dropin(const spec::Fleet& fleet, const Options& options);
 // wakufleet-datadog.path waits for the delivered key; wakufleet-datadog.service then installs and

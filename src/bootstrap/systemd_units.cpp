@@ -64,8 +64,12 @@ UMask=0077
 }  // namespace
 
 std::string go_waku_unit(const spec::Fleet& fleet, const spec::Node& node, const waku::NodeNetwork& network,
-                         const std::string& binary) {
-  const auto flags = waku::node_flags(fleet, node, network, waku::NodePaths{kStoreDb});
+                         const std::string& binary, const std::string& enrtree_url) {
+  auto flags = waku::node_flags(fleet, node, network, waku::NodePaths{kStoreDb});
+  if (!enrtree_url.empty()) {
+    flags.push_back("--dns-discovery=true");
+    flags.push_back("--dns-discovery-url=" + enrtree_url);
+  }
   std::string out;
   out += "# go-waku node " + node.name + " of fleet " + fleet.name + ", written by wakufleet.\n";
   out += "[Unit]\n";

@@ -70,7 +70,7 @@ std::vector<FileEntry> files_of(const spec::Fleet& fleet, const spec::Node& node
   files.push_back({kStagedNodeKeyFile, "0600", "WAKUNODE2_NODEKEY=" + droplet.node_key_hex + "\n"});
   files.push_back({kBootstrapScript, "0700", bootstrap_script(fleet, droplet, options)});
   files.push_back({std::string("/etc/systemd/system/") + kUnitName, "0644",
-                   go_waku_unit(fleet, node, droplet.network)});
+                   go_waku_unit(fleet, node, droplet.network, kGoWakuBinary, droplet.enrtree_url)});
   files.push_back({"/etc/systemd/journald.conf.d/wakufleet.conf", "0644", journald_dropin(fleet, options)});
   if (options.datadog) {
     const std::string templates = kDatadogTemplateDir;

@@ -1,5 +1,6 @@
 #include "providers/registry.hpp"
 
+#include "providers/digitalocean/provider.hpp"
 #include "providers/local/local_provider.hpp"
 #include "util/text.hpp"
 
@@ -8,7 +9,8 @@ namespace wakufleet::providers {
 const std::vector<Entry>& registry() {
   static const std::vector<Entry> entries = {
       {"local", "the whole fleet on this machine, each node on its own loopback address", local::make_local_provider},
-      {"digitalocean", "droplets, volumes, reserved IPs, DNS and a firewall on DigitalOcean", nullptr},
+      {"digitalocean", "droplets, volumes, reserved IPs, DNS and a firewall on DigitalOcean",
+       digitalocean::make_digitalocean_provider},
   };
   return entries;
 }

@@ -49,6 +49,10 @@ struct DigitalOceanTarget {
   std::vector<std::string> ssh_keys;     // fingerprints
   std::vector<std::string> admin_cidrs;  // who may reach port 22
   std::string vpc_ip_range;              // empty: DigitalOcean chooses
+  // The go-waku binary droplets download at boot, pinned by its checksum (see docs/bootstrap.md).
+  // Empty until configured: the digitalocean target refuses to plan without them.
+  std::string gowaku_url;     // https://...
+  std::string gowaku_sha256;  // 64 hex digits
 };
 
 enum class TargetKind { Local, DigitalOcean };

@@ -147,9 +147,47 @@ void read_vpc_ip_range(TableReader& table, DigitalOceanTarget& target) {
                      "for example \"10.10.0.0/24\"; leave it out to let DigitalOcean choose");
 }
 
+// The pinned go-waku download of the droplets: an https URL without spaces, quotes or
+// credentials. It ends up in the droplets' boot script, so nothing else may pass.
+bool is_clean_https_url(const std::string& text) {
+  bool clean = std::none_of(text.begin(), text.end(), [](char c) {
+    return std::isspace(static_cast<unsigned char>(c)) || std::iscntrl(static_cast<unsigned char>(c)) || c == '\'' ||
+           c == '"' || c == '\\' || c == '@';
+  });
+  return clean && text.rfind("https://", 0) == 0 && text.size() > 8;
+}
+
+void read_gowaku_url(TableReader& table, DigitalOceanTarget& target) {
+  auto url = table.string("gowaku_url");
+  if (!url) return;
+  if (is_clean_https_url(url->value)) {
+    target.gowaku_url = url->value;
+    return;
+  }
+  table.sink().error(url->at,
+                     table.describe("gowaku_url") + " must be an https:// URL without spaces, quotes or credentials, got '" +
+                         url->value + "'",
+                     "the droplets download go-waku from it, for example "
+                     "\"https://example.com/go-waku/v0.10.0/waku-linux-amd64\"");
+}
+
+// The binary's sha256: the droplets install it only if the download matches.
+void read_gowaku_sha256(TableReader& table, DigitalOceanTarget& target) {
+  auto sha = table.string("gowaku_sha256");
+  if (!sha) return;
+  if (sha->value.size() == 64 && all_chars(sha->value, is_hex_digit)) {
+    target.gowaku_sha256 = sha->value;
+    return;
+  }
+  table.sink().error(sha->at, table.describe("gowaku_sha256") + " must be 64 hexadecimal digits",
+                     "the output of sha256sum for the go-waku binary at gowaku_url");
+}
+
 void read_digitalocean(const toml::table& table, DigitalOceanTarget& target, DiagnosticSink& sink) {
   TableReader reader(table, "target.digitalocean",
-                     {"region", "size", "image", "volume_size_gb", "ssh_keys", "admin_cidrs", "vpc_ip_range"}, sink);
+                     {"region", "size", "image", "volume_size_gb", "ssh_keys", "admin_cidrs", "vpc_ip_range",
+                      "gowaku_url", "gowaku_sha256"},
+                     sink);
   check_slug(reader, "region", &target.region);
   check_slug(reader, "size", &target.size);
   check_slug(reader, "image", &target.image);
@@ -157,6 +195,8 @@ void read_digitalocean(const toml::table& table, DigitalOceanTarget& target, Dia
   target.ssh_keys = checked_ssh_keys(reader);
   target.admin_cidrs = checked_admin_cidrs(reader);
   read_vpc_ip_range(reader, target);
+  read_gowaku_url(reader, target);
+  read_gowaku_sha256(reader, target);
   reader.check_unknown_keys();
 }
 

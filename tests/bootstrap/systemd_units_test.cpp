@@ -65,6 +65,16 @@ TEST(GoWakuUnit, RunsTheSharedNodeFlagsWithoutTheKey) {
   EXPECT_EQ(unit.find(testing::kNodeKey), std::string::npos);
 }
 
+TEST(GoWakuUnit, StartsFromTheFleetsTreeWhenDnsDiscoveryIsOn) {
+  auto fleet = do_fleet();
+  auto network = droplet_of(fleet, fleet.nodes[0]).network;
+  const std::string url = "enrtree://AM6TULC7XIIUMZ234PPCODYOT7WQKKSIKC7ORD5HPKQFSM3COEOHQ@nodes.example.org";
+  const std::string unit = go_waku_unit(fleet, fleet.nodes[0], network, kGoWakuBinary, url);
+  EXPECT_NE(unit.find("    --dns-discovery=true \\\n"), std::string::npos) << unit;
+  EXPECT_NE(unit.find("--dns-discovery-url=" + url), std::string::npos) << unit;
+  EXPECT_EQ(go_waku_unit(fleet, fleet.nodes[0], network).find("--dns-discovery"), std::string::npos);
+}
+
 TEST(GoWakuUnit, PassesSystemdAnalyzeVerify) {
   auto fleet = do_fleet();
   testing::TempDir dir;

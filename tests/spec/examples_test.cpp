@@ -33,7 +33,7 @@ TEST(Examples, LocalParsesWithoutDiagnostics) {
   EXPECT_EQ(fleet.nodes[0].protocols, (Protocols{true, true, true, true, true}));
   EXPECT_EQ(fleet.waku.cluster_id, 1);
   EXPECT_EQ(fleet.waku.shards, std::vector<int>{0});
-  EXPECT_FALSE(fleet.discovery.dns);
+  EXPECT_TRUE(fleet.discovery.dns);  // the example publishes its EIP-1459 tree (as root)
   EXPECT_TRUE(fleet.observability.prometheus);
   EXPECT_TRUE(fleet.observability.logs);
 }

@@ -89,6 +89,10 @@ class DigitalOceanClient {
   util::Result<std::vector<ReservedIp>> list_reserved_ips();
   util::Result<ReservedIp> create_reserved_ip_for_droplet(std::int64_t droplet_id);
   util::Result<ReservedIp> create_reserved_ip_in_region(const std::string& region);
+  // The same, calling `before_create` with the region's addresses as listed before the create (the
+  // digitalocean target journals them, to recognise its address after being killed mid-create).
+  util::Result<ReservedIp> create_reserved_ip_in_region(
+      const std::string& region, const std::function<util::Result<void>(const std::vector<ReservedIp>&)>& before_create);
   util::Result<void> assign_reserved_ip(const std::string& ip, std::int64_t droplet_id);
   util::Result<void> unassign_reserved_ip(const std::string& ip);
   util::Result<void> delete_reserved_ip(const std::string& ip);

@@ -101,8 +101,14 @@ util::Result<ReservedIp> DigitalOceanClient::create_reserved_ip_for_droplet(std:
 // Reserved IPs carry no name or tag: the addresses of the region are noted before the create,
 // and after an unknown outcome an unassigned address that was not there before is ours.
 util::Result<ReservedIp> DigitalOceanClient::create_reserved_ip_in_region(const std::string& region) {
+  return create_reserved_ip_in_region(region, [](const std::vector<ReservedIp>&) { return util::Result<void>(); });
+}
+
+util::Result<ReservedIp> DigitalOceanClient::create_reserved_ip_in_region(
+    const std::string& region, const std::function<util::Result<void>(const std::vector<ReservedIp>&)>& before_create) {
   auto before = list_reserved_ips();
   if (!before) return before.error();
+  if (auto noted = before_create(*before); !noted) return noted.error();
   std::set<std::string> known;
   for (const auto& ip : *before) known.insert(ip.ip);
   const json body = {{"region", region}};

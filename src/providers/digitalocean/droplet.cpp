@@ -1,0 +1,280 @@
+// A node's droplet, and how it is replaced without losing the node's identity.
+//
+// Every droplet carries the node's tag and a tag naming its configuration (a digest of what forces
+// a new droplet). Creating, updating and replacing are one idempotent routine, converge_droplet,
+// that works from what DigitalOcean shows under the node's tag rather than from memory, so a run
+// that was killed at any point is finished by the next one:
+//   1. a droplet with the wanted configuration is the node's new droplet; if there is none it is
+//      created (with the volume attached from the start when the volume is free);
+//   2. droplets of any other configuration are old: each is shut down;
+//   3. the volume is detached from an old droplet and attached to the new one;
+//   4. once the new droplet is active with its public address, the reserved IP moves to it;
+//   5. once the node accepts libp2p connections on the reserved IP, the old droplets are deleted.
+// The engine replaces a droplet as "destroy, then create": the destroy of a droplet this run still
+// wants is therefore left to step 5, and the rollout group keeps replacements one node at a time.
+#include <algorithm>
+#include <cstdlib>
+
+#include "providers/digitalocean/provider_impl.hpp"
+#include "util/text.hpp"
+
+namespace wakufleet::providers::digitalocean {
+
+namespace {
+
+bool has_tag(const Droplet& droplet, const std::string& tag) {
+  return std::find(droplet.tags.begin(), droplet.tags.end(), tag) != droplet.tags.end();
+}
+
+std::vector<std::string> strings_of(const json& value) {
+  std::vector<std::string> out;
+  for (const auto& item : value) out.push_back(item.get<std::string>());
+  return out;
+}
+
+// The node's droplets by generation: those made with `config`, and the others.
+struct Generations {
+  std::vector<Droplet> current;
+  std::vector<Droplet> old;
+};
+
+Generations split(const std::vector<Droplet>& droplets, const std::string& tag_of_config) {
+  Generations out;
+  for (const auto& droplet : droplets) (has_tag(droplet, tag_of_config) ? out.current : out.old).push_back(droplet);
+  // Two of the wanted configuration (made outside wakufleet): keep the oldest, retire the rest.
+  std::sort(out.current.begin(), out.current.end(), [](const Droplet& a, const Droplet& b) { return a.id < b.id; });
+  while (out.current.size() > 1) {
+    out.old.push_back(out.current.back());
+    out.current.pop_back();
+  }
+  return out;
+}
+
+}  // namespace
+
+// What converge_droplet works with, gathered once.
+struct DigitalOceanProvider::NodePlan {
+  const spec::Node* node = nullptr;
+  Resource resource;
+  std::string config;
+  std::string reserved_ip;
+  Volume volume;
+  std::string vpc_id;
+};
+
+Result<DigitalOceanProvider::NodePlan> DigitalOceanProvider::plan_node(const std::string& name) {
+  NodePlan plan;
+  plan.node = node_named(name);
+  if (plan.node == nullptr) return util::fail("node " + name + " is not in the spec");
+  const Facts known_facts = facts();
+  auto resource = droplet_resource(*plan.node, known_facts);
+  if (!resource) return resource.error();
+  plan.resource = std::move(*resource);
+  plan.config = config_of(plan.resource);
+  auto ip = known_facts.reserved_ips.find(name);
+  auto volume = known_facts.volumes.find(name);
+  if (plan.config.empty() || ip == known_facts.reserved_ips.end() || volume == known_facts.volumes.end() ||
+      known_facts.vpc_id.empty()) {
+    return util::fail("node " + name + ": its reserved IP, volume or the fleet's VPC is not known yet; run apply again");
+  }
+  plan.reserved_ip = ip->second;
+  plan.volume = volume->second;
+  plan.vpc_id = known_facts.vpc_id;
+  return plan;
+}
+
+Result<ResourceState> DigitalOceanProvider::create_droplet(const Resource& desired, const engine::ProgressFn& progress) {
+  return converge_droplet(desired, progress);
+}
+
+Result<ResourceState> DigitalOceanProvider::update_droplet(const Resource& desired, const ResourceState& /*prior*/,
+                                                           const engine::ProgressFn& progress) {
+  return converge_droplet(desired, progress);
+}
+
+Result<ResourceState> DigitalOceanProvider::converge_droplet(const Resource& desired, const engine::ProgressFn& progress) {
+  auto plan = plan_node(desired.name);
+  if (!plan) return plan.error();
+  const std::string tag = node_tag(fleet_, desired.name);
+  auto listed = client_->list_droplets_by_tag(tag);
+  if (!listed) return listed.error();
+  Generations generations = split(*listed, config_tag(fleet_, desired.name, plan->config));
+  const bool fresh = generations.current.empty();
+  Droplet target;
+  if (fresh) {
+    auto made = make_droplet(*plan, volume_holders(*listed, plan->volume).empty(), progress);
+    if (!made) return made.error();
+    target = *made;
+  } else {
+    target = generations.current.front();
+  }
+  for (const auto& old : generations.old) {
+    if (auto stopped = stop_droplet(old, progress); !stopped) return stopped.error();
+  }
+  if (auto moved = move_volume(*plan, *listed, target, progress); !moved) return moved.error();
+  auto ready = client_->wait_droplets_ready(tag, {target.id});
+  if (!ready) return ready.error();
+  target = ready->front();
+  if (auto assigned = move_reserved_ip(*plan, target, fresh, progress); !assigned) return assigned.error();
+  if (auto up = wait_node(*plan, progress); !up) return up.error();
+  for (const auto& old : generations.old) {
+    if (auto deleted = delete_droplet(old, progress); !deleted) return deleted.error();
+  }
+  return record_droplet(*plan, target);
+}
+
+Result<Droplet> DigitalOceanProvider::make_droplet(const NodePlan& plan, bool with_volume,
+                                                   const engine::ProgressFn& progress) {
+  auto user_data = node_user_data(*plan.node, plan.reserved_ip);
+  if (!user_data) return user_data.error();
+  const json& attributes = plan.resource.attributes;
+  DropletRequest request;
+  request.name = attributes.at("name");
+  request.region = attributes.at("region");
+  request.size = attributes.at("size");
+  request.image = attributes.at("image");
+  request.ssh_keys = strings_of(attributes.at("ssh_keys"));
+  request.ipv6 = true;
+  request.monitoring = true;
+  request.tags = {fleet_tag(fleet_), node_tag(fleet_, plan.node->name), config_tag(fleet_, plan.node->name, plan.config)};
+  request.user_data = std::move(*user_data);
+  request.vpc_uuid = plan.vpc_id;
+  // A free volume is attached from the first boot; one still on an old droplet moves later.
+  if (with_volume) request.volume_ids = {plan.volume.id};
+  request.lookup_tag = fleet_tag(fleet_);
+  progress(plan.resource.address(), "creating droplet " + request.name + " (" + request.size + ", " + request.image + ")");
+  auto made = client_->create_droplets({request});
+  if (!made) return made.error();
+  return made->front();
+}
+
+// A graceful shutdown lets go-waku close its store; a droplet that does not stop is powered off.
+Result<void> DigitalOceanProvider::stop_droplet(const Droplet& old, const engine::ProgressFn& progress) {
+  if (old.status == "off" || old.status == "archive") return {};
+  progress(std::string(kDropletType) + "." + node_of_droplet(old), "stopping the old droplet " + std::to_string(old.id));
+  if (client_->droplet_action(old.id, "shutdown")) return {};
+  auto off = client_->droplet_action(old.id, "power_off");
+  if (!off) return off.error();
+  return {};
+}
+
+// Which of the node's droplets (as just listed) hold its volume; a volume that the last refresh saw
+// on a droplet outside the node's tag counts as held too.
+std::vector<std::int64_t> DigitalOceanProvider::volume_holders(const std::vector<Droplet>& node_droplets,
+                                                               const Volume& volume) const {
+  std::vector<std::int64_t> holders;
+  for (const auto& droplet : node_droplets) {
+    if (std::find(droplet.volume_ids.begin(), droplet.volume_ids.end(), volume.id) != droplet.volume_ids.end()) {
+      holders.push_back(droplet.id);
+    }
+  }
+  for (auto id : volume.droplet_ids) {
+    bool listed = std::any_of(node_droplets.begin(), node_droplets.end(), [&](const Droplet& d) { return d.id == id; });
+    if (!listed) holders.push_back(id);
+  }
+  return holders;
+}
+
+Result<void> DigitalOceanProvider::move_volume(const NodePlan& plan, const std::vector<Droplet>& node_droplets,
+                                               const Droplet& target, const engine::ProgressFn& progress) {
+  if (std::find(target.volume_ids.begin(), target.volume_ids.end(), plan.volume.id) != target.volume_ids.end()) {
+    return {};
+  }
+  for (auto holder : volume_holders(node_droplets, plan.volume)) {
+    if (holder == target.id) return {};
+    progress(plan.resource.address(), "detaching volume " + plan.volume.name + " from droplet " + std::to_string(holder));
+    if (auto detached = client_->detach_volume(plan.volume.id, holder, plan.volume.region); !detached) return detached;
+  }
+  progress(plan.resource.address(), "attaching volume " + plan.volume.name + " to droplet " + std::to_string(target.id));
+  return client_->attach_volume(plan.volume.id, target.id, plan.volume.region);
+}
+
+// A droplet made by this call cannot hold the address yet: it is assigned without asking.
+Result<void> DigitalOceanProvider::move_reserved_ip(const NodePlan& plan, const Droplet& target, bool fresh,
+                                                    const engine::ProgressFn& progress) {
+  if (!fresh) {
+    auto now = client_->transport().call("GET", "/v2/reserved_ips/" + plan.reserved_ip);
+    if (!now) return now.error();
+    if (parse_reserved_ip(now->value("reserved_ip", json::object())).droplet_id == target.id) return {};
+  }
+  progress(plan.resource.address(), "assigning reserved IP " + plan.reserved_ip + " to droplet " + std::to_string(target.id));
+  return client_->assign_reserved_ip(plan.reserved_ip, target.id);
+}
+
+// The node is up when it accepts libp2p connections on its reserved IP; then the DataDog key (if
+// any) is handed over, which needs the droplet's SSH server, up by then.
+Result<void> DigitalOceanProvider::wait_node(const NodePlan& plan, const engine::ProgressFn& progress) {
+  if (options_.probe) {
+    progress(plan.resource.address(), "waiting for go-waku to accept connections on " + plan.reserved_ip + ":" +
+                                          std::to_string(kTcpPort));
+    if (auto up = options_.probe(plan.reserved_ip, kTcpPort, options_.ready_timeout); !up) {
+      return util::fail("node " + plan.node->name + " did not come up: " + up.error().message +
+                        " (see the droplet's journal: journalctl -u go-waku, and /var/log/cloud-init-output.log)");
+    }
+  }
+  const char* key = std::getenv("DD_API_KEY");
+  if (!options_.deliver_datadog_key || key == nullptr || *key == '\0') return {};
+  progress(plan.resource.address(), "handing the DataDog API key to the droplet over SSH");
+  if (auto delivered = options_.deliver_datadog_key(plan.reserved_ip, key); !delivered) {
+    return util::fail("node " + plan.node->name + ": the DataDog API key could not be delivered: " +
+                      delivered.error().message + " (is this machine in admin_cidrs?)");
+  }
+  return {};
+}
+
+Result<void> DigitalOceanProvider::delete_droplet(const Droplet& old, const engine::ProgressFn& progress) {
+  progress(std::string(kDropletType) + "." + node_of_droplet(old), "deleting the old droplet " + std::to_string(old.id));
+  if (auto deleted = client_->delete_droplet(old.id); !deleted) return deleted;
+  for (const auto& tag : old.tags) {
+    if (tag.find(":cfg-") != std::string::npos) (void)client_->transport().send("DELETE", "/v2/tags/" + util::url_encode(tag));
+  }
+  return {};
+}
+
+std::string DigitalOceanProvider::tagged_node(const Droplet& droplet) const {
+  for (const auto& tag : droplet.tags) {
+    if (auto node = node_of_tag(fleet_, tag); !node.empty()) return node;
+  }
+  return "";
+}
+
+std::string DigitalOceanProvider::node_of_droplet(const Droplet& droplet) const {
+  std::string node = tagged_node(droplet);
+  return node.empty() ? droplet.name : node;
+}
+
+ResourceState DigitalOceanProvider::record_droplet(const NodePlan& plan, const Droplet& target) {
+  learn([&](Facts& facts) {
+    facts.droplets[plan.node->name] = target;
+    facts.configs[plan.node->name] = plan.config;
+  });
+  return state_of(plan.resource, {{"id", std::to_string(target.id)},
+                                  {"config", plan.config},
+                                  {"public_ipv4", target.public_ipv4},
+                                  {"public_ipv6", target.public_ipv6},
+                                  {"private_ipv4", target.private_ipv4},
+                                  {"status", target.status}});
+}
+
+// Deleting a node deletes every droplet under its tag (a replacement's old one included).
+Result<void> DigitalOceanProvider::destroy_droplet(const ResourceState& prior, const engine::ProgressFn& progress) {
+  {
+    std::lock_guard lock(mutex_);
+    if (replacing_.count(prior.address())) {
+      progress(prior.address(), "the old droplet keeps running until the new one has taken over");
+      return {};
+    }
+  }
+  auto listed = client_->list_droplets_by_tag(node_tag(fleet_, prior.name));
+  if (!listed) return listed.error();
+  for (const auto& droplet : *listed) {
+    if (auto deleted = delete_droplet(droplet, progress); !deleted) return deleted;
+  }
+  learn([&](Facts& facts) {
+    facts.droplets.erase(prior.name);
+    facts.configs.erase(prior.name);
+  });
+  return {};
+}
+
+}  // namespace wakufleet::providers::digitalocean

@@ -1,0 +1,130 @@
+#include "providers/digitalocean/secrets.hpp"
+
+#include <filesystem>
+#include <fstream>
+
+#include <nlohmann/json.hpp>
+
+#include "util/files.hpp"
+
+namespace wakufleet::providers::digitalocean {
+
+namespace fs = std::filesystem;
+using nlohmann::json;
+
+namespace {
+
+// Apply's workers ask for a node's key at the same time (its droplet, the DNS tree): one key must
+// come out, never two.
+std::mutex key_files_mutex;
+
+util::Result<std::string> ensure_key_file(const std::string& state_path, const std::string& file) {
+  std::lock_guard lock(key_files_mutex);
+  const std::string dir = secrets_dir(state_path);
+  std::error_code error;
+  fs::create_directories(dir, error);
+  fs::permissions(dir, fs::perms::owner_all, error);
+  const std::string path = dir + "/" + file;
+  if (!fs::exists(path)) {
+    auto key = waku::generate_private_key();
+    if (!key) return key.error();
+    // 0600 in a 0700 folder; written whole or not at all.
+    if (auto written = util::write_file_atomically(path, waku::to_hex(key->data(), key->size()) + "\n"); !written) {
+      return written.error();
+    }
+  }
+  std::ifstream in(path);
+  std::string hex;
+  std::getline(in, hex);
+  if (!waku::private_key_from_hex(hex)) return util::fail(path + " does not hold a secp256k1 key");
+  return hex;
+}
+
+std::string node_key_file(const std::string& node) { return "do-node-" + node + ".key"; }
+
+}  // namespace
+
+std::string secrets_dir(const std::string& state_path) { return state_path + ".secrets"; }
+
+util::Result<std::string> ensure_node_key(const std::string& state_path, const std::string& node) {
+  return ensure_key_file(state_path, node_key_file(node));
+}
+
+void remove_node_key(const std::string& state_path, const std::string& node) {
+  std::error_code error;
+  fs::remove(secrets_dir(state_path) + "/" + node_key_file(node), error);
+}
+
+std::string peer_id_of_node(const std::string& state_path, const std::string& node) {
+  std::ifstream in(secrets_dir(state_path) + "/" + node_key_file(node));
+  std::string hex;
+  if (!std::getline(in, hex)) return "";
+  auto key = waku::private_key_from_hex(hex);
+  if (!key) return "";
+  auto public_key = waku::public_key_of(*key);
+  return public_key ? waku::peer_id_of(*public_key) : "";
+}
+
+util::Result<waku::PrivateKey> ensure_tree_key(const std::string& state_path) {
+  auto hex = ensure_key_file(state_path, "tree.key");
+  if (!hex) return hex.error();
+  return waku::private_key_from_hex(*hex);
+}
+
+ReservedIpJournal::ReservedIpJournal(std::string state_path) : path_(std::move(state_path) + ".do-pending.json") {}
+
+std::map<std::string, ReservedIpJournal::Entry> ReservedIpJournal::read() const {
+  std::map<std::string, Entry> entries;
+  std::ifstream in(path_);
+  if (!in) return entries;
+  json document = json::parse(in, nullptr, false);
+  if (!document.is_object()) return entries;
+  const json reserved = document.contains("reserved_ips") ? document["reserved_ips"] : json::object();
+  for (const auto& [node, value] : reserved.items()) {
+    Entry entry;
+    entry.region = value.value("region", "");
+    if (value.contains("known_before") && value["known_before"].is_array()) {
+      for (const auto& ip : value["known_before"]) entry.known_before.insert(ip.get<std::string>());
+    }
+    entries[node] = std::move(entry);
+  }
+  return entries;
+}
+
+util::Result<void> ReservedIpJournal::write(const std::map<std::string, Entry>& entries) const {
+  json reserved = json::object();
+  for (const auto& [node, entry] : entries) {
+    reserved[node] = {{"region", entry.region}, {"known_before", entry.known_before}};
+  }
+  if (entries.empty()) {
+    std::error_code error;
+    fs::remove(path_, error);
+    return {};
+  }
+  return util::write_file_atomically(path_, json{{"reserved_ips", reserved}}.dump(2) + "\n",
+                                     util::kPrivateFile | fs::perms::group_read | fs::perms::others_read);
+}
+
+util::Result<void> ReservedIpJournal::begin(const std::string& node, const Entry& entry) {
+  std::lock_guard lock(mutex_);
+  auto entries = read();
+  entries[node] = entry;
+  return write(entries);
+}
+
+std::optional<ReservedIpJournal::Entry> ReservedIpJournal::pending(const std::string& node) {
+  std::lock_guard lock(mutex_);
+  auto entries = read();
+  auto found = entries.find(node);
+  if (found == entries.end()) return std::nullopt;
+  return found->second;
+}
+
+util::Result<void> ReservedIpJournal::finish(const std::string& node) {
+  std::lock_guard lock(mutex_);
+  auto entries = read();
+  if (!entries.erase(node)) return {};
+  return write(entries);
+}
+
+}  // namespace wakufleet::providers::digitalocean
