@@ -75,6 +75,7 @@ struct Discovery {
   bool static_peers = true;
   bool dns = false;           // EIP-1459 tree published in the fleet's zone
   std::string tree_subdomain = "nodes";  // tree at <tree_subdomain>.<domain>
+  std::vector<std::string> tree_links;    // enrtree:// URLs of other trees the fleet's tree links to
   bool discv5 = false;
   bool peer_exchange = false;  // also a protocol; here: use it to find peers
 };

@@ -132,6 +132,31 @@ std::vector<std::string> checked_admin_cidrs(TableReader& table) {
   return cidrs;
 }
 
+// enrtree://<base32 public key>@<domain>: the form EIP-1459 links take. The key itself is
+// checked when the tree is built.
+bool looks_like_tree_url(const std::string& url) {
+  const std::string scheme = "enrtree://";
+  auto at = url.find('@');
+  if (url.compare(0, scheme.size(), scheme) != 0 || at == std::string::npos || at == scheme.size()) return false;
+  return util::is_dns_name(url.substr(at + 1));
+}
+
+std::vector<std::string> checked_tree_links(TableReader& table) {
+  std::vector<std::string> links;
+  auto values = table.strings("tree_links");
+  if (!values) return links;
+  for (const auto& link : values->value) {
+    if (looks_like_tree_url(link.value)) {
+      links.push_back(link.value);
+      continue;
+    }
+    table.sink().error(link.at, "'" + link.value + "' in 'tree_links' is not an enrtree:// URL",
+                       "write the URL another tree is published under, like "
+                       "\"enrtree://AKA3AM6LPBYEUDMVNU3BSVQJ5AD45Y7YPOHJLEF6W26QOE4VTUDPE@nodes.example.org\"");
+  }
+  return links;
+}
+
 void read_vpc_ip_range(TableReader& table, DigitalOceanTarget& target) {
   auto value = table.string("vpc_ip_range");
   if (!value) return;
@@ -433,8 +458,8 @@ DiscoveryFacts read_discovery(TableReader& root, const std::string& domain, Disc
   DiscoveryFacts facts;
   const toml::table* table = root.table("discovery");
   if (table == nullptr) return facts;
-  TableReader reader(*table, "discovery", {"static_peers", "dns", "tree_subdomain", "discv5", "peer_exchange"},
-                     root.sink());
+  TableReader reader(*table, "discovery",
+                     {"static_peers", "dns", "tree_subdomain", "tree_links", "discv5", "peer_exchange"}, root.sink());
   if (auto value = reader.boolean("static_peers")) discovery.static_peers = value->value;
   if (auto value = reader.boolean("dns")) discovery.dns = value->value;
   if (auto value = reader.boolean("discv5")) discovery.discv5 = value->value;
@@ -443,6 +468,7 @@ DiscoveryFacts read_discovery(TableReader& root, const std::string& domain, Disc
     if (value->value) facts.peer_exchange_at = value->at;
   }
   read_tree_subdomain(reader, domain, discovery);
+  discovery.tree_links = checked_tree_links(reader);
   if (!discovery.static_peers && !discovery.dns && !discovery.discv5 && !discovery.peer_exchange) {
     facts.all_off_at = reader.header();
   }

@@ -35,6 +35,9 @@ using nlohmann::json;
 using namespace std::chrono_literals;
 using wakufleet::util::ProcessResult;
 
+// The link of EIP-1459's example zone: the fleet's tree links to another tree.
+const char* kLink = "enrtree://AM5FCQLWIZX2QFPNJAP7VUERCCRNGRHWZG3YYHIUV7BVDQ5FDPRT2@morenodes.example.org";
+
 class DnsFleet_e2e : public ::testing::Test {
  protected:
   void SetUp() override {
@@ -61,7 +64,8 @@ class DnsFleet_e2e : public ::testing::Test {
     std::ofstream(spec_) << "[fleet]\nname = \"dnse2e\"\ndomain = \"dnse2e.waku.test\"\nnodes = " << nodes
                          << "\n\n[target.local]\nsubnet = \"127.202.1.0/24\"\n\n"
                             "[waku]\nprotocols = [\"relay\", \"store\", \"filter\", \"lightpush\"]\n"
-                            "cluster_id = 1\nshards = [0]\n\n[discovery]\ndns = true\n\n"
+                            "cluster_id = 1\nshards = [0]\n\n[discovery]\ndns = true\n"
+                            "tree_links = [\"" << kLink << "\"]\n\n"
                             "[observability]\nprometheus = false\n";
   }
 
@@ -210,6 +214,11 @@ TEST_F(DnsFleet_e2e, EveryNodeHasAnAddressRecordAndTheTreeIsSignedAndComplete) {
     EXPECT_EQ(fields->capabilities, 15);  // relay, store, filter, lightpush
   }
   EXPECT_EQ(addresses, (std::set<std::string>{"127.202.1.10", "127.202.1.11", "127.202.1.12"}));
+  // The link subtree holds the linked tree's URL.
+  auto parsed = wakufleet::discovery::parse_root(root);
+  ASSERT_TRUE(parsed.ok());
+  std::string links = txt(parsed->link_root + "." + url->domain);
+  EXPECT_TRUE(links == kLink || links.find(wakufleet::discovery::entry_label(kLink)) != std::string::npos) << links;
 }
 
 TEST_F(DnsFleet_e2e, AnOutsideNodeWithOnlyTheTreeUrlConnectsToEveryFleetNode) {

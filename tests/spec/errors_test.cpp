@@ -646,6 +646,10 @@ TEST(DigitalOceanTarget, SlugsKeysAndRanges) {
                 "'my office' in 'admin_cidrs' is not an address range in CIDR form",
                 "write an address and a prefix length, like \"203.0.113.0/24\" or \"198.51.100.7/32\" for a single "
                 "address");
+  expect_single(kFleet + "[discovery]\ntree_links = [\"https://nodes.example.org\"]\n", 6, 15,
+                "'https://nodes.example.org' in 'tree_links' is not an enrtree:// URL",
+                "write the URL another tree is published under, like "
+                "\"enrtree://AKA3AM6LPBYEUDMVNU3BSVQJ5AD45Y7YPOHJLEF6W26QOE4VTUDPE@nodes.example.org\"");
   expect_single(kFleet + "[target.digitalocean]\nvpc_ip_range = \"8.8.8.0/24\"\n", 6, 16,
                 "target.digitalocean.vpc_ip_range must be a private IPv4 range from /16 to /28, got '8.8.8.0/24'",
                 "DigitalOcean VPCs use RFC 1918 ranges (10.0.0.0/8, 172.16.0.0/12, 192.168.0.0/16), for example "

@@ -161,7 +161,8 @@ Resource DigitalOceanProvider::tree_resource(const Facts& known_facts) const {
   resource.attributes = {{"domain", tree_domain(fleet_)},
                          {"members", members},
                          {"cluster_id", fleet_.waku.cluster_id},
-                         {"shards", fleet_.waku.shards}};
+                         {"shards", fleet_.waku.shards},
+                         {"links", fleet_.discovery.tree_links}};
   return resource;
 }
 

@@ -85,7 +85,7 @@ util::Result<std::map<std::string, std::string>> fleet_tree_records(const spec::
     if (!record) return record.error();
     enrs.push_back(discovery::enr_text(*record));
   }
-  auto tree = discovery::make_tree(enrs, {}, seq, tree_key);
+  auto tree = discovery::make_tree(enrs, fleet.discovery.tree_links, seq, tree_key);
   if (!tree) return tree.error();
   std::map<std::string, std::string> records;
   for (const auto& [name, value] : discovery::zone_records(*tree, tree_domain(fleet))) records[lower(name)] = value;

@@ -132,7 +132,7 @@ util::Result<std::map<std::string, std::string>> tree_records(const spec::Fleet&
     if (!record) return record.error();
     enrs.push_back(discovery::enr_text(*record));
   }
-  auto tree = discovery::make_tree(enrs, {}, seq, tree_key);
+  auto tree = discovery::make_tree(enrs, fleet.discovery.tree_links, seq, tree_key);
   if (!tree) return tree.error();
   return discovery::zone_records(*tree, tree_domain(fleet));
 }

@@ -274,7 +274,8 @@ class LocalProvider : public engine::Provider {
     resource.attributes = {{"domain", tree_domain(fleet)},
                            {"members", members},
                            {"cluster_id", fleet.waku.cluster_id},
-                           {"shards", fleet.waku.shards}};
+                           {"shards", fleet.waku.shards},
+                           {"links", fleet.discovery.tree_links}};
     resource.depends_on = {"local_dns_server." + fleet.name};
     return resource;
   }
