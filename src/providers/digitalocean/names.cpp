@@ -1,5 +1,7 @@
 #include "providers/digitalocean/names.hpp"
 
+#include "discovery/fleet_tree.hpp"
+
 #include <openssl/evp.h>
 
 #include <cstdio>
@@ -61,6 +63,6 @@ std::string firewall_name(const spec::Fleet& fleet) { return "wakufleet-" + flee
 
 std::string node_fqdn(const spec::Fleet& fleet, const std::string& node) { return node + "." + fleet.domain; }
 
-std::string tree_domain(const spec::Fleet& fleet) { return fleet.discovery.tree_subdomain + "." + fleet.domain; }
+std::string tree_domain(const spec::Fleet& fleet) { return discovery::tree_domain(fleet); }
 
 }  // namespace wakufleet::providers::digitalocean

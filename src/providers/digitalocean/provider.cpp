@@ -171,7 +171,7 @@ Result<void> DigitalOceanProvider::check_ssh_keys() {
 
 // An ENR holds at most 300 bytes; its size does not depend on the key or the address.
 Result<void> DigitalOceanProvider::check_tree_size() const {
-  return fleet_.discovery.dns ? check_enr_sizes(fleet_) : Result<void>();
+  return fleet_.discovery.dns ? discovery::check_fleet_enr_sizes(fleet_) : Result<void>();
 }
 
 // ---- dispatch

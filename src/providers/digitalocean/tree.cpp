@@ -9,13 +9,15 @@ Result<ResourceState> DigitalOceanProvider::put_tree(const Resource& desired, co
   auto tree_key = ensure_tree_key(context_.state_path);
   if (!tree_key) return tree_key.error();
   const Facts known_facts = facts();
-  std::vector<TreeMember> members;
+  std::vector<discovery::FleetTreeMember> members;
   json lines = json::array();
   for (const auto& node : fleet_.nodes) {
     auto ip = known_facts.reserved_ips.find(node.name);
     if (ip == known_facts.reserved_ips.end()) return util::fail("node " + node.name + " has no reserved IP yet");
-    auto key = ensure_node_key(context_.state_path, node.name);
-    if (!key) return key.error();
+    auto key_hex = ensure_node_key(context_.state_path, node.name);
+    if (!key_hex) return key_hex.error();
+    auto key = waku::private_key_from_hex(*key_hex);
+    if (!key) return util::fail("node " + node.name + ": its key is not a secp256k1 key");
     members.push_back({node.name, ip->second, *key});
     lines.push_back(member_line(node, ip->second));
   }

@@ -11,6 +11,7 @@
 #include <thread>
 
 #include "providers/local/dns_server.hpp"
+#include "discovery/fleet_tree.hpp"
 #include "providers/local/dns_tree.hpp"
 #include "providers/local/layout.hpp"
 #include "providers/local/mesh.hpp"
@@ -97,7 +98,7 @@ class LocalProvider : public engine::Provider {
                        "(and the Debian package knot); the nodes find each other through static peers instead");
     }
     if (dns_enabled()) {
-      if (auto sized = check_enr_sizes(fleet, *layout_); !sized) return sized;
+      if (auto sized = discovery::check_fleet_enr_sizes(fleet); !sized) return sized;
     }
     return check_addresses_free();
   }
@@ -260,18 +261,8 @@ class LocalProvider : public engine::Provider {
   Resource dns_tree_resource(const spec::Fleet& fleet) const {
     Resource resource{"local_dns_tree", fleet.name};
     json members = json::array();
-    for (const auto& node : fleet.nodes) {
-      std::vector<std::string> protocols;
-      for (const auto& [name, protocol] : spec::protocol_names()) {
-        bool on = (protocol == spec::Protocol::Relay && node.protocols.relay) ||
-                  (protocol == spec::Protocol::Store && node.protocols.store) ||
-                  (protocol == spec::Protocol::Filter && node.protocols.filter) ||
-                  (protocol == spec::Protocol::Lightpush && node.protocols.lightpush);
-        if (on) protocols.push_back(name);
-      }
-      members.push_back(node.name + " " + layout_->node_address(node.index) + " " + util::join(protocols, ","));
-    }
-    resource.attributes = {{"domain", tree_domain(fleet)},
+    for (const auto& node : fleet.nodes) members.push_back(discovery::member_line(node, layout_->node_address(node.index)));
+    resource.attributes = {{"domain", discovery::tree_domain(fleet)},
                            {"members", members},
                            {"cluster_id", fleet.waku.cluster_id},
                            {"shards", fleet.waku.shards},
@@ -448,12 +439,12 @@ class LocalProvider : public engine::Provider {
     if (!fleet_zone_) return fleet_zone_.error();
     auto key = ensure_tree_key(context_.state_path);
     if (!key) return key.error();
-    auto published = published_tree(**fleet_zone_, tree_domain(fleet_));
+    auto published = published_tree(**fleet_zone_, discovery::tree_domain(fleet_));
     if (!published) return published.error();
     std::uint64_t seq = (prior ? prior->attributes.value("seq", 0ull) : 0ull) + 1;
     auto wanted = tree_records(fleet_, *layout_, *key, seq);
     if (!wanted) return wanted.error();
-    if (auto done = publish_tree(**fleet_zone_, *published, *wanted, tree_domain(fleet_)); !done) return done.error();
+    if (auto done = discovery::publish_tree(**fleet_zone_, *published, *wanted, discovery::tree_domain(fleet_)); !done) return done.error();
     auto url = tree_url_for(context_.state_path, fleet_);
     if (!url) return url.error();
     if (auto written = write_json_file(tree_url_file(*layout_) + ".json", json{{"url", *url}}); !written) {
@@ -473,18 +464,18 @@ class LocalProvider : public engine::Provider {
     if (!supervisor_->installed(kDnsService)) return {};
     auto fleet_zone_ = zone();
     if (!fleet_zone_) return fleet_zone_.error();
-    auto published = published_tree(**fleet_zone_, tree_domain(fleet_));
+    auto published = published_tree(**fleet_zone_, discovery::tree_domain(fleet_));
     if (!published) return published.error();
-    return publish_tree(**fleet_zone_, *published, {}, tree_domain(fleet_));
+    return discovery::publish_tree(**fleet_zone_, *published, {}, discovery::tree_domain(fleet_));
   }
 
   Result<std::optional<ResourceState>> read_tree(const ResourceState& recorded) {
     if (!supervisor_->installed(kDnsService)) return std::optional<ResourceState>();
     auto fleet_zone_ = zone();
     if (!fleet_zone_) return fleet_zone_.error();
-    auto published = published_tree(**fleet_zone_, tree_domain(fleet_));
+    auto published = published_tree(**fleet_zone_, discovery::tree_domain(fleet_));
     if (!published) return published.error();
-    if (!published->count(tree_domain(fleet_))) return std::optional<ResourceState>();  // no root: republish
+    if (!published->count(discovery::tree_domain(fleet_))) return std::optional<ResourceState>();  // no root: republish
     return std::optional<ResourceState>(recorded);
   }
 
