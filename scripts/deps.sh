@@ -7,7 +7,8 @@ packages=(
   build-essential cmake ninja-build pkg-config git curl ca-certificates
   libtomlplusplus-dev nlohmann-json3-dev libcurl4-openssl-dev libsqlite3-dev libssl-dev libsecp256k1-dev
   libgtest-dev libbenchmark-dev libcpp-httplib-dev
-  s6 util-linux iproute2
+  s6 util-linux iproute2                            # supervision, private namespaces for nodes and tests
+  prometheus knot knot-dnsutils bc                  # the fleet's Prometheus and DNS server; bench arithmetic
   cloud-init libyaml-cpp-dev shellcheck systemd  # tests/bootstrap: schema, YAML, sh, systemd-analyze
 )
 

@@ -4,6 +4,7 @@
 
 #include <signal.h>
 
+#include <cstdlib>
 #include <filesystem>
 #include <fstream>
 #include <set>
@@ -26,7 +27,11 @@ using wakufleet::util::ProcessResult;
 class Observability_e2e : public ::testing::Test {
  protected:
   void SetUp() override {
-    if (!wakufleet::util::have_program("prometheus")) GTEST_SKIP() << "prometheus is not installed";
+    if (!wakufleet::util::have_program("prometheus")) {
+      // In CI scripts/deps.sh installs it: a skip there would hide a missing install step.
+      if (std::getenv("CI")) FAIL() << "prometheus is not installed: scripts/deps.sh should install it";
+      GTEST_SKIP() << "prometheus is not installed";
+    }
     const auto& network_error = wakufleet::test::private_network_error();
     ASSERT_TRUE(network_error.empty()) << network_error;
     char pattern[] = "/tmp/wakufleet-obs-XXXXXX";
