@@ -586,14 +586,20 @@ class LocalProvider : public engine::Provider {
 
   Result<std::optional<ResourceState>> read_mesh(const ResourceState& recorded) {
     ResourceState fresh = recorded;
-    // A node that lost all its neighbours (e.g. restarted while they were down) is drift: the
-    // next apply dials them again.
+    // A node that lost a neighbour (go-waku dials static peers only once, and its peer manager
+    // may drop a connection) is drift: the next apply dials the missing ones again.
     auto all = recorded_members(recorded);
     if (all.size() > 1) {
       auto counts = connected_neighbours(*http_, all);
+      json missing = json::array();
       for (std::size_t i = 0; i < counts.size(); ++i) {
-        if (counts[i] == 0) fresh.attributes["members"] = json::array({all[i].name + " is isolated"});
+        std::size_t expected = neighbours(i, all.size()).size();
+        if (counts[i] < expected) {
+          missing.push_back(all[i].name + " is connected to " + std::to_string(counts[i]) + " of its " +
+                            std::to_string(expected) + " peers");
+        }
       }
+      if (!missing.empty()) fresh.attributes["members"] = missing;
     }
     return std::optional<ResourceState>(fresh);
   }
