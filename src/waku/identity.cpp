@@ -1,8 +1,12 @@
 #include "waku/identity.hpp"
 
+#include "util/files.hpp"
+
 #include <secp256k1.h>
 
+#include <filesystem>
 #include <fstream>
+#include <mutex>
 #include <memory>
 #include <vector>
 
@@ -67,6 +71,25 @@ util::Result<PublicKey> public_key_of(const PrivateKey& key) {
   std::size_t size = out.size();
   secp256k1_ec_pubkey_serialize(context(), out.data(), &size, &point, SECP256K1_EC_COMPRESSED);
   return out;
+}
+
+util::Result<PrivateKey> ensure_key_file(const std::string& path) {
+  // Apply's workers may ask for one node's key at the same moment: one key must come out.
+  static std::mutex key_files;
+  std::lock_guard lock(key_files);
+  if (!std::filesystem::exists(path)) {
+    auto key = generate_private_key();
+    if (!key) return key.error();
+    if (auto written = util::write_file_atomically(path, to_hex(key->data(), key->size()) + "\n"); !written) {
+      return written.error();
+    }
+  }
+  std::ifstream in(path);
+  std::string hex;
+  std::getline(in, hex);
+  auto key = private_key_from_hex(hex);
+  if (!key) return util::fail(path + ": " + key.error().message);
+  return key;
 }
 
 std::string base58btc(const std::uint8_t* data, std::size_t size) {

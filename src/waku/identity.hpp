@@ -24,6 +24,10 @@ util::Result<PublicKey> public_key_of(const PrivateKey& key);
 // PublicKey{Type: Secp256k1, Data: compressed key} — the "16Uiu2..." ids go-waku prints.
 std::string peer_id_of(const PublicKey& key);
 
+// The key kept in `path` (64 hex digits and a newline, mode 0600), generated there on first
+// use; the folder must exist. Concurrent callers in one process get the same key.
+util::Result<PrivateKey> ensure_key_file(const std::string& path);
+
 std::string base58btc(const std::uint8_t* data, std::size_t size);
 
 }  // namespace wakufleet::waku

@@ -14,30 +14,13 @@ using nlohmann::json;
 
 namespace {
 
-// Apply's workers ask for a node's key at the same time (its droplet, the DNS tree): one key must
-// come out, never two.
-std::mutex key_files_mutex;
-
-util::Result<std::string> ensure_key_file(const std::string& state_path, const std::string& file) {
-  std::lock_guard lock(key_files_mutex);
+// A key file in the 0700 secrets folder (the file itself 0600), generated on first use.
+util::Result<waku::PrivateKey> ensure_key_file(const std::string& state_path, const std::string& file) {
   const std::string dir = secrets_dir(state_path);
   std::error_code error;
   fs::create_directories(dir, error);
   fs::permissions(dir, fs::perms::owner_all, error);
-  const std::string path = dir + "/" + file;
-  if (!fs::exists(path)) {
-    auto key = waku::generate_private_key();
-    if (!key) return key.error();
-    // 0600 in a 0700 folder; written whole or not at all.
-    if (auto written = util::write_file_atomically(path, waku::to_hex(key->data(), key->size()) + "\n"); !written) {
-      return written.error();
-    }
-  }
-  std::ifstream in(path);
-  std::string hex;
-  std::getline(in, hex);
-  if (!waku::private_key_from_hex(hex)) return util::fail(path + " does not hold a secp256k1 key");
-  return hex;
+  return waku::ensure_key_file(dir + "/" + file);
 }
 
 std::string node_key_file(const std::string& node) { return "do-node-" + node + ".key"; }
@@ -47,7 +30,9 @@ std::string node_key_file(const std::string& node) { return "do-node-" + node + 
 std::string secrets_dir(const std::string& state_path) { return state_path + ".secrets"; }
 
 util::Result<std::string> ensure_node_key(const std::string& state_path, const std::string& node) {
-  return ensure_key_file(state_path, node_key_file(node));
+  auto key = ensure_key_file(state_path, node_key_file(node));
+  if (!key) return key.error();
+  return waku::to_hex(key->data(), key->size());
 }
 
 void remove_node_key(const std::string& state_path, const std::string& node) {
@@ -66,9 +51,7 @@ std::string peer_id_of_node(const std::string& state_path, const std::string& no
 }
 
 util::Result<waku::PrivateKey> ensure_tree_key(const std::string& state_path) {
-  auto hex = ensure_key_file(state_path, "tree.key");
-  if (!hex) return hex.error();
-  return waku::private_key_from_hex(*hex);
+  return ensure_key_file(state_path, "tree.key");
 }
 
 ReservedIpJournal::ReservedIpJournal(std::string state_path) : path_(std::move(state_path) + ".do-pending.json") {}

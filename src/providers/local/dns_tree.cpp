@@ -6,7 +6,6 @@
 #include "discovery/fleet_tree.hpp"
 #include "providers/local/dns_server.hpp"
 #include "providers/local/node_service.hpp"
-#include "util/files.hpp"
 
 namespace wakufleet::providers::local {
 
@@ -31,20 +30,7 @@ util::Result<waku::PrivateKey> ensure_tree_key(const std::string& state_path) {
   std::error_code error;
   fs::create_directories(dir, error);
   fs::permissions(dir, fs::perms::owner_all, error);
-  std::string path = dir + "/tree.key";
-  if (!fs::exists(path)) {
-    auto key = waku::generate_private_key();
-    if (!key) return key.error();
-    if (auto written = util::write_file_atomically(path, waku::to_hex(key->data(), key->size()) + "\n"); !written) {
-      return written.error();
-    }
-  }
-  std::ifstream in(path);
-  std::string hex;
-  std::getline(in, hex);
-  auto key = waku::private_key_from_hex(hex);
-  if (!key) return util::fail(path + ": " + key.error().message);
-  return key;
+  return waku::ensure_key_file(dir + "/tree.key");
 }
 
 util::Result<std::string> tree_url_for(const std::string& state_path, const spec::Fleet& fleet) {

@@ -83,19 +83,8 @@ util::Result<std::string> ensure_identity(const Layout& layout, const std::strin
   fs::create_directories(layout.log_dir(node), error);
   if (error) return util::fail("cannot create " + layout.node_dir(node) + ": " + error.message());
   fs::permissions(layout.node_dir(node), fs::perms::owner_all, error);
-  std::string key_path = layout.key_path(node);
-  if (!fs::exists(key_path)) {
-    auto key = waku::generate_private_key();
-    if (!key) return key.error();
-    if (auto written = util::write_file_atomically(key_path, waku::to_hex(key->data(), key->size()) + "\n"); !written) {
-      return written.error();
-    }
-  }
-  std::ifstream in(key_path);
-  std::string hex;
-  std::getline(in, hex);
-  auto key = waku::private_key_from_hex(hex);
-  if (!key) return util::fail(key_path + ": " + key.error().message);
+  auto key = waku::ensure_key_file(layout.key_path(node));
+  if (!key) return key.error();
   auto public_key = waku::public_key_of(*key);
   if (!public_key) return public_key.error();
   return waku::peer_id_of(*public_key);
