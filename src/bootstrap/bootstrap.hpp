@@ -26,6 +26,9 @@ inline constexpr const char* kStoreDb = "/mnt/waku/store.db";          // surviv
 inline constexpr const char* kStagedNodeKeyFile = "/run/wakufleet/nodekey.env";  // tmpfs, until copied
 inline constexpr const char* kGoWakuBinary = "/usr/local/bin/waku";
 inline constexpr const char* kBootstrapScript = "/usr/local/sbin/wakufleet-bootstrap";
+inline constexpr const char* kNodeEnvFile = "/etc/wakufleet/node.env";  // the node's facts for the bootstrap
+inline constexpr const char* kSelectScript = "/usr/local/sbin/wakufleet-select";  // batch user data only
+inline constexpr const char* kBatchDir = "/run/wakufleet/batch";  // tmpfs: each member's files, until selected
 inline constexpr const char* kUnitName = "go-waku.service";
 inline constexpr const char* kServiceUser = "waku";
 inline constexpr const char* kDatadogKeyFile = "/etc/wakufleet/secrets/datadog-api-key";
@@ -103,10 +106,31 @@ std::string datadog_service_unit(const std::string& script = kBootstrapScript);
 // unbootable droplet (malformed key, volume name, checksum or URL). Contains the node key.
 util::Result<std::string> user_data(const spec::Fleet& fleet, const spec::Node& node, const NodeDroplet& droplet,
                                     const Options& options);
+// One member of a multi-create (DigitalOcean's `names[]`, which gives every droplet of the request
+// the same user data).
+struct BatchMember {
+  std::string droplet_name;  // the droplet finds its own files by this name (its hostname)
+  const spec::Node* node = nullptr;
+  NodeDroplet droplet;
+};
+
+// The #cloud-config user data shared by the droplets of one multi-create. Files that are the same
+// for every member are written in place; the others are staged under kBatchDir/<droplet name>/,
+// and kSelectScript, run first, moves this droplet's into place and deletes the rest (the other
+// members' node keys included) before the bootstrap runs. Each droplet ends up with exactly the
+// files user_data() would have given it. SECRET: holds the members' node keys.
+util::Result<std::string> batch_user_data(const spec::Fleet& fleet, const std::vector<BatchMember>& members,
+                                          const Options& options);
+// The script batch user data installs at kSelectScript (exposed for tests).
+std::string select_script();
+
 // What plans and state show instead of the user data: "sha256:<64 hex>".
 std::string user_data_digest(const std::string& user_data);
 // The bootstrap script the user data installs at kBootstrapScript (exposed for tests).
-std::string bootstrap_script(const spec::Fleet& fleet, const NodeDroplet& droplet, const Options& options);
+// It is the same on every droplet of a fleet; what differs per node is in node_env().
+std::string bootstrap_script(const spec::Fleet& fleet, const Options& options);
+// kNodeEnvFile: the node's facts the bootstrap script reads (its volume's device).
+std::string node_env(const NodeDroplet& droplet);
 
 std::string volume_device(const std::string& volume_name);
 inline constexpr std::size_t kMaxUserDataBytes = 64 * 1024;  // DigitalOcean's limit

@@ -11,13 +11,16 @@ const char* kSteps = R"SH(
 log() { echo "wakufleet-bootstrap: $*" >&2; }
 die() { log "$*"; exit 1; }
 
-# The volume is attached at creation, but its device node can appear a moment after boot.
+# A volume attached at creation shows a moment after boot. A droplet made in a multi-create gets
+# its volume only when wakufleet reaches its node, which in a large fleet can be many minutes later.
+VOLUME_DEVICE=  # from $NODE_ENV
 wait_for_volume() {
-  tries=0
+  waited=0
   while [ ! -b "$VOLUME_DEVICE" ]; do
-    tries=$((tries + 1))
-    [ "$tries" -le 120 ] || die "volume $VOLUME_DEVICE did not appear"
+    [ "$waited" -lt "$VOLUME_WAIT_SECONDS" ] || die "volume $VOLUME_DEVICE did not appear in $VOLUME_WAIT_SECONDS s"
+    [ $((waited % 60)) -ne 0 ] || log "waiting for the volume $VOLUME_DEVICE"
     sleep 1
+    waited=$((waited + 1))
   done
 }
 
@@ -135,9 +138,12 @@ setup_datadog() {
 
 case "${1:-}" in
   node)
+    [ -r "$NODE_ENV" ] || die "no $NODE_ENV: this droplet does not know its node"
+    # shellcheck disable=SC1090  # generated, beside this script
+    . "$NODE_ENV"
+    install_go_waku  # first: the download overlaps the wait for the volume
     mount_volume
     install_node_key
-    install_go_waku
     start_node
     ;;
   datadog) setup_datadog ;;
@@ -151,19 +157,25 @@ std::string assign(const std::string& name, const std::string& value) {
 
 }  // namespace
 
-std::string bootstrap_script(const spec::Fleet& fleet, const NodeDroplet& droplet, const Options& options) {
+std::string node_env(const NodeDroplet& droplet) {
+  return "# This droplet's node, for " + std::string(kBootstrapScript) + " (written by wakufleet).\n" +
+         assign("VOLUME_DEVICE", volume_device(droplet.volume_name));
+}
+
+std::string bootstrap_script(const spec::Fleet& fleet, const Options& options) {
   std::string out = "#!/bin/sh\n";
   out += "# wakufleet bootstrap of a go-waku node droplet of fleet " + fleet.name + ", installed by cloud-init.\n";
-  out += "# Steps: \"node\" (runcmd: volume, node key, go-waku, start) and \"datadog\" (run by\n";
+  out += "# Steps: \"node\" (runcmd: go-waku, volume, node key, start) and \"datadog\" (run by\n";
   out += "# wakufleet-datadog.service once the API key is delivered). Each can be run again safely.\n";
   out += "set -eu\n\n";
   out += "# --- generated ---\n";
-  out += assign("VOLUME_DEVICE", volume_device(droplet.volume_name));
   out += assign("GO_WAKU_URL", options.go_waku.url);
   out += assign("GO_WAKU_SHA256", options.go_waku.sha256);
   out += assign("DD_SITE", fleet.observability.datadog_site);
   out += assign("DATADOG", options.datadog ? "yes" : "no");
   out += "# --- the droplet's layout (src/bootstrap/bootstrap.hpp) ---\n";
+  out += assign("NODE_ENV", kNodeEnvFile);
+  out += assign("VOLUME_WAIT_SECONDS", "3600");
   out += assign("MOUNT", kVolumeMount);
   out += assign("NODE_KEY", kNodeKeyFile);
   out += assign("STAGED_NODE_KEY", kStagedNodeKeyFile);

@@ -5,10 +5,10 @@
 # Usage: check_rendered.sh path/to/bootstrap_render path/to/fleet.toml
 set -euo pipefail
 render=$1 spec=$2
-out=$(mktemp -d)
-trap 'rm -rf "$out"' EXIT
+out=$(mktemp -d) batch=$(mktemp -d)
+trap 'rm -rf "$out" "$batch"' EXIT
 
-"$render" "$spec" "$out"
+"$render" "$spec" "$out" "$batch"
 nodes=0
 for dir in "$out"/*/; do
   node=$(basename "$dir")
@@ -38,3 +38,10 @@ for dir in "$out"/*/; do
   echo "$node: user data $size bytes, $(cat "$dir/user-data.sha256"), exposure $exposure"
 done
 ((nodes > 0)) || { echo "no node rendered from $spec" >&2; exit 1; }
+
+cloud-init schema --config-file "$batch/user-data.yaml" >/dev/null \
+  || { echo "the batch user data fails cloud-init schema" >&2; exit 1; }
+size=$(wc -c <"$batch/user-data.yaml")
+((size < 65536)) || { echo "the batch user data is $size bytes (limit 65536)" >&2; exit 1; }
+if command -v shellcheck >/dev/null; then shellcheck --shell=sh "$batch/wakufleet-select"; else dash -n "$batch/wakufleet-select"; fi
+echo "batch of up to 10 nodes: user data $size bytes"

@@ -1,5 +1,6 @@
-// bootstrap_render FLEET_TOML OUT_DIR: writes what every node droplet of the fleet would get
-// (user-data.yaml, and the unit and DataDog files inside it) under OUT_DIR/<node>/, for
+// bootstrap_render FLEET_TOML OUT_DIR BATCH_DIR: writes what every node droplet of the fleet would
+// get (user-data.yaml, and the unit and DataDog files inside it) under OUT_DIR/<node>/, and the
+// user data of one multi-create of (up to ten of) its nodes under BATCH_DIR, for
 // check_rendered.sh and for reading. Test data only: a fixed, well-known node key and a dummy
 // go-waku checksum.
 #include <filesystem>
@@ -22,8 +23,8 @@ void write(const std::filesystem::path& path, const std::string& content) {
 }  // namespace
 
 int main(int argc, char** argv) {
-  if (argc != 3) {
-    std::cerr << "usage: bootstrap_render FLEET_TOML OUT_DIR\n";
+  if (argc != 4) {
+    std::cerr << "usage: bootstrap_render FLEET_TOML OUT_DIR BATCH_DIR\n";
     return 2;
   }
   auto parsed = wakufleet::spec::load_fleet(argv[1]);
@@ -34,6 +35,7 @@ int main(int argc, char** argv) {
   const auto& fleet = parsed.fleet;
   bootstrap::Options options;
   options.go_waku.sha256 = std::string(64, '0');  // dummy: nothing is downloaded here
+  std::vector<bootstrap::BatchMember> batch;
   for (const auto& node : fleet.nodes) {
     bootstrap::NodeDroplet droplet;
     droplet.volume_name = fleet.name + "-" + node.name;
@@ -49,10 +51,19 @@ int main(int argc, char** argv) {
     write(dir / "user-data.yaml", *user_data);
     write(dir / "user-data.sha256", bootstrap::user_data_digest(*user_data) + "\n");
     write(dir / bootstrap::kUnitName, bootstrap::go_waku_unit(fleet, node, droplet.network));
-    write(dir / "wakufleet-bootstrap", bootstrap::bootstrap_script(fleet, droplet, options));
+    write(dir / "wakufleet-bootstrap", bootstrap::bootstrap_script(fleet, options));
     write(dir / "datadog.yaml", bootstrap::datadog_yaml(fleet, node));
     write(dir / "openmetrics.yaml", bootstrap::openmetrics_yaml(droplet.network));
     write(dir / "journald.yaml", bootstrap::journald_logs_yaml());
+    if (batch.size() < 10) batch.push_back({fleet.name + "-" + node.name + "-0123456789ab", &node, droplet});
   }
+  auto batch_data = bootstrap::batch_user_data(fleet, batch, options);
+  if (!batch_data.ok()) {
+    std::cerr << "batch: " << batch_data.error().message << "\n";
+    return 1;
+  }
+  std::filesystem::create_directories(argv[3]);
+  write(std::filesystem::path(argv[3]) / "user-data.yaml", *batch_data);
+  write(std::filesystem::path(argv[3]) / "wakufleet-select", bootstrap::select_script());
   return 0;
 }

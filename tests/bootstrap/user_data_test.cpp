@@ -74,7 +74,8 @@ TEST(UserData, WritesEveryFileExactlyAsGenerated) {
 
   const std::map<std::string, std::pair<std::string, std::string>> expected = {
       {kStagedNodeKeyFile, {"0600", "WAKUNODE2_NODEKEY=" + testing::kNodeKey + "\n"}},
-      {kBootstrapScript, {"0700", bootstrap_script(fleet, droplet, options)}},
+      {kBootstrapScript, {"0700", bootstrap_script(fleet, options)}},
+      {kNodeEnvFile, {"0644", node_env(droplet)}},
       {"/etc/systemd/system/go-waku.service", {"0644", go_waku_unit(fleet, node, droplet.network)}},
       {"/etc/systemd/journald.conf.d/wakufleet.conf", {"0644", journald_dropin(fleet, options)}},
       {"/etc/wakufleet/datadog/datadog.yaml", {"0644", datadog_yaml(fleet, node)}},
@@ -200,8 +201,9 @@ TEST(UserData, RefusesInputsThatWouldMakeABadDroplet) {
 TEST(UserData, VolumeDeviceIsDigitalOceansById) {
   EXPECT_EQ(volume_device("ams-relay-0"), "/dev/disk/by-id/scsi-0DO_Volume_ams-relay-0");
   auto fleet = do_fleet();
-  const std::string script = bootstrap_script(fleet, droplet_of(fleet, fleet.nodes[0]), options_with_release());
-  EXPECT_NE(script.find("VOLUME_DEVICE='/dev/disk/by-id/scsi-0DO_Volume_ams-relay-0'"), std::string::npos);
+  const std::string script = bootstrap_script(fleet, options_with_release());
+  EXPECT_NE(node_env(droplet_of(fleet, fleet.nodes[0])).find("VOLUME_DEVICE='/dev/disk/by-id/scsi-0DO_Volume_ams-relay-0'"),
+            std::string::npos);
   EXPECT_NE(script.find("GO_WAKU_SHA256='" + testing::kBinarySha256 + "'"), std::string::npos);
   EXPECT_NE(script.find("DD_SITE='datadoghq.eu'"), std::string::npos);
 }
@@ -210,7 +212,7 @@ TEST(BootstrapScript, IsValidPosixShell) {
   auto fleet = do_fleet();
   testing::TempDir dir;
   std::string script =
-      dir.write("wakufleet-bootstrap", bootstrap_script(fleet, droplet_of(fleet, fleet.nodes[0]), options_with_release()));
+      dir.write("wakufleet-bootstrap", bootstrap_script(fleet, options_with_release()));
   auto dash = run({"dash", "-n", script});
   EXPECT_EQ(dash.exit_code, 0) << dash.output;
   if (!util::have_program("shellcheck")) GTEST_SKIP() << "shellcheck is not installed (scripts/deps.sh installs it)";
