@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <map>
+#include <regex>
 
 #include "provider_support.hpp"
 
@@ -12,14 +13,14 @@ namespace {
 
 using nlohmann::json;
 
-std::string node_tag_of(const std::string& fleet, const std::string& node) { return "wakufleet:" + fleet + ":" + node; }
-
 bool has(const json& list, const std::string& item) { return std::find(list.begin(), list.end(), item) != list.end(); }
 
+// A node's droplets are named "<fleet>-<node>-<12 hex digits of its configuration>".
 std::vector<json> droplets_of(const json& snapshot, const std::string& node) {
+  const std::regex name("test-" + node + "-[0-9a-f]{12}");
   std::vector<json> out;
   for (const auto& droplet : snapshot["droplets"]) {
-    if (has(droplet["tags"], node_tag_of("test", node))) out.push_back(droplet);
+    if (std::regex_match(droplet["name"].get<std::string>(), name)) out.push_back(droplet);
   }
   return out;
 }
@@ -161,10 +162,44 @@ TEST_F(DoFleet, ScalingFromThreeToFiveAddsOnlyTwoNodes) {
   EXPECT_EQ(addresses_of(*planned, engine::Action::Update), std::set<std::string>{"do_dns_tree.test"});
   EXPECT_TRUE(addresses_of(*planned, engine::Action::Replace).empty());
   EXPECT_TRUE(addresses_of(*planned, engine::Action::Delete).empty());
+  fake_->reset_stats();
   ASSERT_TRUE(apply(*target, *planned).ok());
+  EXPECT_EQ(fake_->requests("POST /v2/droplets"), 1) << "the two new droplets share a request";
   EXPECT_EQ(snapshot()["droplets"].size(), 5u);
   for (const auto& [node, droplet] : before) EXPECT_EQ(view(node).droplet, droplet) << node;
   for (const char* node : {"node-3", "node-4"}) expect_whole(node);
+}
+
+// DigitalOcean's names[] takes ten droplets a request, with one user data for all of them: each
+// droplet must find its own files, and its own node's key, under its own name.
+TEST_F(DoFleet, NodesWithoutDropletsAreCreatedTenToARequest) {
+  FleetSpec spec;
+  spec.nodes = 12;
+  converge(spec.fleet());
+  EXPECT_EQ(fake_->requests("POST /v2/droplets"), 2);
+  json now = snapshot();
+  ASSERT_EQ(now["droplets"].size(), 12u);
+  std::map<std::size_t, int> batch_sizes;  // user data size -> droplets sharing it
+  for (int i = 0; i < 12; ++i) {
+    const std::string node = "node-" + std::to_string(i);
+    expect_whole(node);
+    const json droplet = droplets_of(now, node).at(0);
+    const std::string name = droplet["name"];
+    const std::string user_data = now["user_data"][std::to_string(droplet["id"].get<std::int64_t>())];
+    const std::string key = read_file(state_path_ + ".secrets/do-node-" + node + ".key").substr(0, 64);
+    const std::string staged = "/run/wakufleet/batch/" + name + "/run/wakufleet/nodekey.env";
+    const auto entry = user_data.find("- path: " + staged + "\n");
+    ASSERT_NE(entry, std::string::npos) << node;
+    EXPECT_NE(user_data.find("WAKUNODE2_NODEKEY=" + key, entry), std::string::npos) << node;
+    batch_sizes[user_data.size()]++;
+  }
+  std::multiset<int> sizes;
+  for (const auto& [bytes, droplets] : batch_sizes) sizes.insert(droplets);
+  EXPECT_EQ(sizes, (std::multiset<int>{2, 10}));
+  EXPECT_EQ(probed_.size(), 12u);
+  auto second = plan(*provider(), spec.fleet());
+  ASSERT_TRUE(second.ok());
+  EXPECT_TRUE(second->empty()) << engine::render_text(*second, false);
 }
 
 TEST_F(DoFleet, ScalingDownDeletesTheNodesButKeepsTheirVolumes) {

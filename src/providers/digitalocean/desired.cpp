@@ -110,7 +110,7 @@ Result<Resource> DigitalOceanProvider::droplet_resource(const spec::Node& node, 
     if (!user_data) return user_data.error();
     digest = bootstrap::user_data_digest(*user_data);
   }
-  resource.attributes = {{"name", droplet_name(fleet_, node.name)},
+  resource.attributes = {{"name", kKnownAfterApply},
                          {"region", target.region},
                          {"size", target.size},
                          {"image", target.image},
@@ -120,14 +120,22 @@ Result<Resource> DigitalOceanProvider::droplet_resource(const spec::Node& node, 
                          {"volume", volume_name(fleet_, node.name)},
                          {"reserved_ip", reserved_ip},
                          {"user_data", digest},  // never the user data itself: it holds the node key
-                         {"tags", {fleet_tag(fleet_), node_tag(fleet_, node.name)}},
+                         {"tags", {fleet_tag(fleet_)}},
                          {"copies", 1}};
   // The reserved IP and the volume are in the user data too; as attributes they say what the
   // droplet holds now, which a refresh observes: a droplet that lacks them is updated (they move).
   resource.force_new = {"region", "size", "image", "vpc", "ipv6", "ssh_keys", "user_data"};
+  if (std::string config = config_of(resource); !config.empty()) {
+    resource.attributes["name"] = droplet_name(fleet_, node.name, config);
+  }
+  // Every node's volume and address come first, so that the first droplet to be created can
+  // create the others' too, ten to a request (see create_missing_droplets).
   resource.depends_on = {address(kTagType, fleet_.name), address(kVpcType, fleet_.name),
-                         address(kFirewallType, fleet_.name), address(kVolumeType, node.name),
-                         address(kReservedIpType, node.name)};
+                         address(kFirewallType, fleet_.name)};
+  for (const auto& member : fleet_.nodes) {
+    resource.depends_on.push_back(address(kVolumeType, member.name));
+    resource.depends_on.push_back(address(kReservedIpType, member.name));
+  }
   resource.rollout_group = "nodes";  // replacements one node at a time
   return resource;
 }
@@ -166,8 +174,8 @@ Resource DigitalOceanProvider::tree_resource(const Facts& known_facts) const {
   return resource;
 }
 
-// The node's cloud-init user data. SECRET (it holds the node key): callers keep only its digest.
-Result<std::string> DigitalOceanProvider::node_user_data(const spec::Node& node, const std::string& reserved_ip) {
+// What the node's user data is made of. SECRET (it holds the node key).
+Result<bootstrap::NodeDroplet> DigitalOceanProvider::node_droplet(const spec::Node& node, const std::string& reserved_ip) {
   auto key = ensure_node_key(context_.state_path, node.name);
   if (!key) return key.error();
   bootstrap::NodeDroplet droplet;
@@ -181,9 +189,20 @@ Result<std::string> DigitalOceanProvider::node_user_data(const spec::Node& node,
     if (!url) return url.error();
     droplet.enrtree_url = *url;
   }
+  return droplet;
+}
+
+bootstrap::Options DigitalOceanProvider::release() const {
   bootstrap::Options options;
   options.go_waku = {fleet_.target.digitalocean.gowaku_url, fleet_.target.digitalocean.gowaku_sha256};
-  auto data = bootstrap::user_data(fleet_, node, droplet, options);
+  return options;
+}
+
+// The node's cloud-init user data. SECRET (it holds the node key): callers keep only its digest.
+Result<std::string> DigitalOceanProvider::node_user_data(const spec::Node& node, const std::string& reserved_ip) {
+  auto droplet = node_droplet(node, reserved_ip);
+  if (!droplet) return droplet.error();
+  auto data = bootstrap::user_data(fleet_, node, *droplet, release());
   if (!data) return util::fail("node " + node.name + ": " + data.error().message);
   return data;
 }

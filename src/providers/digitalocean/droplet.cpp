@@ -1,11 +1,12 @@
 // A node's droplet, and how it is replaced without losing the node's identity.
 //
-// Every droplet carries the node's tag and a tag naming its configuration (a digest of what forces
-// a new droplet). Creating, updating and replacing are one idempotent routine, converge_droplet,
-// that works from what DigitalOcean shows under the node's tag rather than from memory, so a run
-// that was killed at any point is finished by the next one:
+// A droplet's name says its node and its configuration (a digest of what forces a new droplet).
+// Creating, updating and replacing are one idempotent routine, converge_droplet, that works from
+// what DigitalOcean lists under the fleet's tag rather than from memory, so a run that was killed
+// at any point is finished by the next one:
 //   1. a droplet with the wanted configuration is the node's new droplet; if there is none it is
-//      created (with the volume attached from the start when the volume is free);
+//      created: with every other node that has no droplet at all, ten to a request, when the node
+//      has none either; alone (its volume attached from the start when free) when it is replaced;
 //   2. droplets of any other configuration are old: each is shut down;
 //   3. the volume is detached from an old droplet and attached to the new one;
 //   4. once the new droplet is active with its public address, the reserved IP moves to it;
@@ -16,15 +17,12 @@
 #include <cstdlib>
 
 #include "providers/digitalocean/provider_impl.hpp"
+#include "bootstrap/bootstrap.hpp"
 #include "util/text.hpp"
 
 namespace wakufleet::providers::digitalocean {
 
 namespace {
-
-bool has_tag(const Droplet& droplet, const std::string& tag) {
-  return std::find(droplet.tags.begin(), droplet.tags.end(), tag) != droplet.tags.end();
-}
 
 std::vector<std::string> strings_of(const json& value) {
   std::vector<std::string> out;
@@ -38,9 +36,11 @@ struct Generations {
   std::vector<Droplet> old;
 };
 
-Generations split(const std::vector<Droplet>& droplets, const std::string& tag_of_config) {
+Generations split(const std::vector<Droplet>& droplets, const std::string& config) {
   Generations out;
-  for (const auto& droplet : droplets) (has_tag(droplet, tag_of_config) ? out.current : out.old).push_back(droplet);
+  for (const auto& droplet : droplets) {
+    (parse_droplet_name(droplet.name).config == config ? out.current : out.old).push_back(droplet);
+  }
   // Two of the wanted configuration (made outside wakufleet): keep the oldest, retire the rest.
   std::sort(out.current.begin(), out.current.end(), [](const Droplet& a, const Droplet& b) { return a.id < b.id; });
   while (out.current.size() > 1) {
@@ -95,13 +95,17 @@ Result<ResourceState> DigitalOceanProvider::update_droplet(const Resource& desir
 Result<ResourceState> DigitalOceanProvider::converge_droplet(const Resource& desired, const engine::ProgressFn& progress) {
   auto plan = plan_node(desired.name);
   if (!plan) return plan.error();
-  const std::string tag = node_tag(fleet_, desired.name);
-  auto listed = client_->list_droplets_by_tag(tag);
+  auto listed = droplets_of_node(desired.name);
   if (!listed) return listed.error();
-  Generations generations = split(*listed, config_tag(fleet_, desired.name, plan->config));
-  const bool fresh = generations.current.empty();
+  if (listed->empty()) {
+    if (auto made = create_missing_droplets(progress); !made) return made.error();
+    listed = droplets_of_node(desired.name);
+    if (!listed) return listed.error();
+  }
+  Generations generations = split(*listed, plan->config);
+  const bool fresh = generations.current.empty() || created_by_this_run(generations.current.front());
   Droplet target;
-  if (fresh) {
+  if (generations.current.empty()) {
     auto made = make_droplet(*plan, volume_holders(*listed, plan->volume).empty(), progress);
     if (!made) return made.error();
     target = *made;
@@ -112,7 +116,7 @@ Result<ResourceState> DigitalOceanProvider::converge_droplet(const Resource& des
     if (auto stopped = stop_droplet(old, progress); !stopped) return stopped.error();
   }
   if (auto moved = move_volume(*plan, *listed, target, progress); !moved) return moved.error();
-  auto ready = client_->wait_droplets_ready(tag, {target.id});
+  auto ready = client_->wait_droplets_ready(fleet_tag(fleet_), {target.id});
   if (!ready) return ready.error();
   target = ready->front();
   if (auto assigned = move_reserved_ip(*plan, target, fresh, progress); !assigned) return assigned.error();
@@ -123,10 +127,7 @@ Result<ResourceState> DigitalOceanProvider::converge_droplet(const Resource& des
   return record_droplet(*plan, target);
 }
 
-Result<Droplet> DigitalOceanProvider::make_droplet(const NodePlan& plan, bool with_volume,
-                                                   const engine::ProgressFn& progress) {
-  auto user_data = node_user_data(*plan.node, plan.reserved_ip);
-  if (!user_data) return user_data.error();
+DropletRequest DigitalOceanProvider::droplet_request(const NodePlan& plan, std::string user_data) const {
   const json& attributes = plan.resource.attributes;
   DropletRequest request;
   request.name = attributes.at("name");
@@ -136,16 +137,113 @@ Result<Droplet> DigitalOceanProvider::make_droplet(const NodePlan& plan, bool wi
   request.ssh_keys = strings_of(attributes.at("ssh_keys"));
   request.ipv6 = true;
   request.monitoring = true;
-  request.tags = {fleet_tag(fleet_), node_tag(fleet_, plan.node->name), config_tag(fleet_, plan.node->name, plan.config)};
-  request.user_data = std::move(*user_data);
+  request.tags = {fleet_tag(fleet_)};
+  request.user_data = std::move(user_data);
   request.vpc_uuid = plan.vpc_id;
+  request.lookup_tag = fleet_tag(fleet_);  // the unique name tells this create's droplet apart
+  return request;
+}
+
+// A replacement's droplet: alone, with the node's own user data.
+Result<Droplet> DigitalOceanProvider::make_droplet(const NodePlan& plan, bool with_volume,
+                                                   const engine::ProgressFn& progress) {
+  auto user_data = node_user_data(*plan.node, plan.reserved_ip);
+  if (!user_data) return user_data.error();
+  DropletRequest request = droplet_request(plan, std::move(*user_data));
   // A free volume is attached from the first boot; one still on an old droplet moves later.
   if (with_volume) request.volume_ids = {plan.volume.id};
-  request.lookup_tag = fleet_tag(fleet_);
   progress(plan.resource.address(), "creating droplet " + request.name + " (" + request.size + ", " + request.image + ")");
   auto made = client_->create_droplets({request});
   if (!made) return made.error();
+  remember_created(*made);
   return made->front();
+}
+
+// Every node of the spec that has no droplet at all gets one now, up to ten to a request
+// (DigitalOcean's names[]): a fleet of 100 is created in ten requests instead of a hundred, and
+// its droplets boot together. A multi-create shares its user data, so the members' user data is
+// merged (bootstrap::batch_user_data) and each droplet picks its own part by name. Their volumes
+// are attached, and their addresses assigned, when converge_droplet gets to each node; their
+// bootstraps wait for that. One caller at a time: the others find their droplets made.
+Result<void> DigitalOceanProvider::create_missing_droplets(const engine::ProgressFn& progress) {
+  std::lock_guard serial(create_mutex_);
+  auto listed = client_->list_droplets_by_tag(fleet_tag(fleet_));
+  if (!listed) return listed.error();
+  std::vector<NodePlan> plans;
+  for (const auto& node : fleet_.nodes) {
+    const bool has_droplet = std::any_of(listed->begin(), listed->end(), [&](const Droplet& d) {
+      return node_of_droplet(d) == node.name;
+    });
+    if (has_droplet) continue;
+    auto plan = plan_node(node.name);
+    if (!plan) return plan.error();
+    plans.push_back(std::move(*plan));
+  }
+  auto batches = batch_requests(plans);
+  if (!batches) return batches.error();
+  for (const auto& batch : *batches) {
+    std::vector<std::string> names;
+    for (const auto& request : batch) names.push_back(request.name);
+    progress(kDropletType + std::string(".") + node_of_name(names.front()),
+             "creating " + std::to_string(batch.size()) + " droplet(s) in one request: " + util::join(names, ", "));
+    auto made = client_->create_droplets(batch);
+    if (!made) return made.error();
+    remember_created(*made);
+  }
+  return {};
+}
+
+// Consecutive nodes, as many as fit in one request: at most ten, and user data within 64 KiB.
+Result<std::vector<std::vector<DropletRequest>>> DigitalOceanProvider::batch_requests(const std::vector<NodePlan>& plans) {
+  std::vector<std::vector<DropletRequest>> batches;
+  std::vector<bootstrap::BatchMember> members;
+  std::vector<const NodePlan*> included;
+  std::string shared;  // the user data of `members`
+  auto close = [&] {
+    if (members.empty()) return;
+    std::vector<DropletRequest> batch;
+    for (const auto* plan : included) batch.push_back(droplet_request(*plan, shared));
+    batches.push_back(std::move(batch));
+    members.clear();
+    included.clear();
+  };
+  for (const auto& plan : plans) {
+    auto member = batch_member(plan);
+    if (!member) return member.error();
+    members.push_back(std::move(*member));
+    auto merged = members.size() <= kDropletsPerRequest ? bootstrap::batch_user_data(fleet_, members, release())
+                                                        : Result<std::string>(util::fail("full"));
+    if (!merged && members.size() == 1) return util::fail("node " + plan.node->name + ": " + merged.error().message);
+    if (!merged) {  // full: the node opens the next batch
+      members.pop_back();
+      close();
+      auto again = batch_member(plan);
+      if (!again) return again.error();
+      members.push_back(std::move(*again));
+      merged = bootstrap::batch_user_data(fleet_, members, release());
+      if (!merged) return util::fail("node " + plan.node->name + ": " + merged.error().message);
+    }
+    shared = std::move(*merged);
+    included.push_back(&plan);
+  }
+  close();
+  return batches;
+}
+
+Result<bootstrap::BatchMember> DigitalOceanProvider::batch_member(const NodePlan& plan) {
+  auto droplet = node_droplet(*plan.node, plan.reserved_ip);
+  if (!droplet) return droplet.error();
+  return bootstrap::BatchMember{plan.resource.attributes.at("name"), plan.node, std::move(*droplet)};
+}
+
+void DigitalOceanProvider::remember_created(const std::vector<Droplet>& droplets) {
+  std::lock_guard lock(mutex_);
+  for (const auto& droplet : droplets) created_.insert(droplet.id);
+}
+
+bool DigitalOceanProvider::created_by_this_run(const Droplet& droplet) const {
+  std::lock_guard lock(mutex_);
+  return created_.count(droplet.id) > 0;
 }
 
 // A graceful shutdown lets go-waku close its store; a droplet that does not stop is powered off.
@@ -224,23 +322,31 @@ Result<void> DigitalOceanProvider::wait_node(const NodePlan& plan, const engine:
 
 Result<void> DigitalOceanProvider::delete_droplet(const Droplet& old, const engine::ProgressFn& progress) {
   progress(std::string(kDropletType) + "." + node_of_droplet(old), "deleting the old droplet " + std::to_string(old.id));
-  if (auto deleted = client_->delete_droplet(old.id); !deleted) return deleted;
-  for (const auto& tag : old.tags) {
-    if (tag.find(":cfg-") != std::string::npos) (void)client_->transport().send("DELETE", "/v2/tags/" + util::url_encode(tag));
-  }
-  return {};
+  return client_->delete_droplet(old.id);
 }
 
-std::string DigitalOceanProvider::tagged_node(const Droplet& droplet) const {
-  for (const auto& tag : droplet.tags) {
-    if (auto node = node_of_tag(fleet_, tag); !node.empty()) return node;
+// The node whose droplet this is, by its name ("" for a droplet of no node of this fleet). Nodes
+// of the spec are matched by their stem (which may be shortened); others by the name's middle.
+std::string DigitalOceanProvider::node_of_name(const std::string& name) const {
+  const std::string stem = parse_droplet_name(name).stem;
+  for (const auto& node : fleet_.nodes) {
+    if (droplet_stem(fleet_, node.name) == stem) return node.name;
   }
-  return "";
+  const std::string prefix = fleet_.name + "-";
+  return stem.rfind(prefix, 0) == 0 && stem.size() > prefix.size() ? stem.substr(prefix.size()) : "";
 }
 
-std::string DigitalOceanProvider::node_of_droplet(const Droplet& droplet) const {
-  std::string node = tagged_node(droplet);
-  return node.empty() ? droplet.name : node;
+std::string DigitalOceanProvider::node_of_droplet(const Droplet& droplet) const { return node_of_name(droplet.name); }
+
+// The node's droplets, every generation, from one list of the fleet's.
+Result<std::vector<Droplet>> DigitalOceanProvider::droplets_of_node(const std::string& node) {
+  auto listed = client_->list_droplets_by_tag(fleet_tag(fleet_));
+  if (!listed) return listed.error();
+  std::vector<Droplet> out;
+  for (auto& droplet : *listed) {
+    if (node_of_droplet(droplet) == node) out.push_back(std::move(droplet));
+  }
+  return out;
 }
 
 ResourceState DigitalOceanProvider::record_droplet(const NodePlan& plan, const Droplet& target) {
@@ -265,7 +371,7 @@ Result<void> DigitalOceanProvider::destroy_droplet(const ResourceState& prior, c
       return {};
     }
   }
-  auto listed = client_->list_droplets_by_tag(node_tag(fleet_, prior.name));
+  auto listed = droplets_of_node(prior.name);
   if (!listed) return listed.error();
   for (const auto& droplet : *listed) {
     if (auto deleted = delete_droplet(droplet, progress); !deleted) return deleted;

@@ -4,6 +4,7 @@
 
 #include <openssl/evp.h>
 
+#include <cctype>
 #include <cstdio>
 
 namespace wakufleet::providers::digitalocean {
@@ -40,11 +41,29 @@ std::string node_of_tag(const spec::Fleet& fleet, const std::string& tag) {
   return rest.find(':') == std::string::npos ? rest : "";
 }
 
-std::string config_tag(const spec::Fleet& fleet, const std::string& node, const std::string& config) {
-  return node_tag(fleet, node) + ":cfg-" + config;
+constexpr std::size_t kMaxHostname = 63;
+constexpr std::size_t kConfigDigits = 12;
+
+std::string droplet_stem(const spec::Fleet& fleet, const std::string& node) {
+  std::string stem = fleet.name + "-" + node;
+  const std::size_t room = kMaxHostname - kConfigDigits - 1;
+  if (stem.size() <= room) return stem;
+  std::string digest = short_digest(stem);
+  return stem.substr(0, room - digest.size() - 1) + "-" + digest;
 }
 
-std::string droplet_name(const spec::Fleet& fleet, const std::string& node) { return fleet.name + "-" + node; }
+std::string droplet_name(const spec::Fleet& fleet, const std::string& node, const std::string& config) {
+  return droplet_stem(fleet, node) + "-" + config;
+}
+
+DropletName parse_droplet_name(const std::string& name) {
+  const auto dash = name.rfind('-');
+  if (dash == std::string::npos || name.size() - dash - 1 != kConfigDigits) return {name, ""};
+  for (char c : name.substr(dash + 1)) {
+    if (!std::isxdigit(static_cast<unsigned char>(c)) || std::isupper(static_cast<unsigned char>(c))) return {name, ""};
+  }
+  return {name.substr(0, dash), name.substr(dash + 1)};
+}
 
 // Fleet and node names are DNS labels (lowercase, digits, '-'), so only the length can be wrong:
 // a long name keeps a readable start and ends in a digest that keeps it unique.

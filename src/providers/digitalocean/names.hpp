@@ -1,7 +1,7 @@
 // How the digitalocean target names and tags what it creates. Names are how resources are found
 // again after wakufleet died between a create and the state write (volumes by name and region,
-// the VPC and the firewall by name); tags are how droplets are (DigitalOcean allows duplicate
-// droplet names, and refresh lists a whole fleet with one request by its tag).
+// the VPC and the firewall by name, droplets by name under the fleet's tag, which refresh lists
+// with one request).
 #pragma once
 
 #include <string>
@@ -34,15 +34,25 @@ inline constexpr int kRestPort = 8645;
 // "wakufleet:<fleet>": every droplet, volume and the firewall's target. Colons cannot occur in
 // fleet or node names (DNS labels), so no fleet's tag is a prefix-collision of another's.
 std::string fleet_tag(const spec::Fleet& fleet);
-// "wakufleet:<fleet>:<node>": the droplets and volume of one node, whichever generation.
+// "wakufleet:<fleet>:<node>": the volume of one node (it outlives the fleet's tag after a destroy).
 std::string node_tag(const spec::Fleet& fleet, const std::string& node);
 // The node a node tag names ("" when `tag` is not one of this fleet's node tags).
 std::string node_of_tag(const spec::Fleet& fleet, const std::string& tag);
-// "<node tag>:cfg-<12 hex>": which configuration a droplet was created with. Told apart from old
-// droplets during a replacement, and read back by refresh (DigitalOcean never returns user data).
-std::string config_tag(const spec::Fleet& fleet, const std::string& node, const std::string& config);
 
-std::string droplet_name(const spec::Fleet& fleet, const std::string& node);  // <fleet>-<node>
+// "<fleet>-<node>-<config>": a droplet's name says whose it is and which configuration (12 hex
+// digits, a digest of what forces a new droplet) it was made with, like a Kubernetes pod's
+// template hash. Names are per droplet even in a multi-create, where tags are shared, and they
+// are the droplet's hostname (at most 63 characters: a long fleet or node name is cut and ends in
+// a digest). Refresh reads the configuration back from it: DigitalOcean never returns user data.
+std::string droplet_name(const spec::Fleet& fleet, const std::string& node, const std::string& config);
+// What every droplet of the node starts with, whatever its configuration: "<fleet>-<node>".
+std::string droplet_stem(const spec::Fleet& fleet, const std::string& node);
+// A droplet name taken apart; `config` is "" when the name ends in no configuration.
+struct DropletName {
+  std::string stem;
+  std::string config;
+};
+DropletName parse_droplet_name(const std::string& name);
 // DigitalOcean volume names: lowercase, a letter first, at most 64; unique per region.
 std::string volume_name(const spec::Fleet& fleet, const std::string& node);
 std::string vpc_name(const spec::Fleet& fleet);       // wakufleet-<fleet>-<region>, unique per account

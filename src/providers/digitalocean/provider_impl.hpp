@@ -11,6 +11,7 @@
 #include <string>
 #include <vector>
 
+#include "bootstrap/bootstrap.hpp"
 #include "dns/zone.hpp"
 #include "providers/digitalocean/do_zone.hpp"
 #include "providers/digitalocean/names.hpp"
@@ -23,6 +24,9 @@ using engine::Resource;
 using nlohmann::json;
 using state::ResourceState;
 using util::Result;
+
+// DigitalOcean's limit for one multi-create (names[]).
+inline constexpr std::size_t kDropletsPerRequest = 10;
 
 // What the target knows about the fleet's real resources, from the last refresh and from what this
 // run created. desired() takes the values DigitalOcean chooses from here (a reserved IP, the VPC's
@@ -91,6 +95,8 @@ class DigitalOceanProvider : public engine::Provider {
   Resource record_resource(const spec::Node& node, const Facts& known, const std::string& config) const;
   Resource tree_resource(const Facts& known) const;
   Result<std::string> node_user_data(const spec::Node& node, const std::string& reserved_ip);
+  Result<bootstrap::NodeDroplet> node_droplet(const spec::Node& node, const std::string& reserved_ip);
+  bootstrap::Options release() const;
 
   // refresh.cpp
   Result<Inventory> take_inventory(const std::map<std::string, ResourceState>& recorded);
@@ -129,7 +135,14 @@ class DigitalOceanProvider : public engine::Provider {
   Result<void> destroy_droplet(const ResourceState& prior, const engine::ProgressFn& progress);
   Result<ResourceState> converge_droplet(const Resource& desired, const engine::ProgressFn& progress);
   Result<NodePlan> plan_node(const std::string& name);
+  DropletRequest droplet_request(const NodePlan& plan, std::string user_data) const;
   Result<Droplet> make_droplet(const NodePlan& plan, bool with_volume, const engine::ProgressFn& progress);
+  Result<void> create_missing_droplets(const engine::ProgressFn& progress);
+  Result<std::vector<std::vector<DropletRequest>>> batch_requests(const std::vector<NodePlan>& plans);
+  Result<bootstrap::BatchMember> batch_member(const NodePlan& plan);
+  void remember_created(const std::vector<Droplet>& droplets);
+  bool created_by_this_run(const Droplet& droplet) const;
+  Result<std::vector<Droplet>> droplets_of_node(const std::string& node);
   Result<void> stop_droplet(const Droplet& old, const engine::ProgressFn& progress);
   std::vector<std::int64_t> volume_holders(const std::vector<Droplet>& node_droplets, const Volume& volume) const;
   Result<void> move_volume(const NodePlan& plan, const std::vector<Droplet>& node_droplets, const Droplet& target,
@@ -138,7 +151,7 @@ class DigitalOceanProvider : public engine::Provider {
                                 const engine::ProgressFn& progress);
   Result<void> wait_node(const NodePlan& plan, const engine::ProgressFn& progress);
   Result<void> delete_droplet(const Droplet& old, const engine::ProgressFn& progress);
-  std::string tagged_node(const Droplet& droplet) const;  // "" when it carries no node tag of this fleet
+  std::string node_of_name(const std::string& droplet_name) const;  // "" when no node of this fleet
   std::string node_of_droplet(const Droplet& droplet) const;
   ResourceState record_droplet(const NodePlan& plan, const Droplet& target);
 
@@ -160,6 +173,8 @@ class DigitalOceanProvider : public engine::Provider {
   Facts facts_;
   std::set<std::string> replacing_;  // droplets this run wants: destroying one is a replacement's first half
   std::mutex reserved_ip_mutex_;     // reserved IP creates one at a time (see create_reserved_ip)
+  std::mutex create_mutex_;          // one create_missing_droplets at a time
+  std::set<std::int64_t> created_;   // droplets this run created (guarded by mutex_)
 };
 
 // Helpers shared by the files above.

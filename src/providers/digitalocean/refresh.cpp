@@ -25,14 +25,8 @@ std::string lower(std::string text) {
   return text;
 }
 
-// The configuration a droplet was made with, from its tag ("" when it has none).
-std::string config_of_droplet(const Droplet& droplet, const std::string& node_tag_prefix) {
-  const std::string prefix = node_tag_prefix + ":cfg-";
-  for (const auto& tag : droplet.tags) {
-    if (tag.rfind(prefix, 0) == 0) return tag.substr(prefix.size());
-  }
-  return "";
-}
+// The configuration a droplet was made with, from its name ("" when it names none).
+std::string config_of_droplet(const Droplet& droplet) { return parse_droplet_name(droplet.name).config; }
 
 template <typename T, typename Key>
 const T* find_by(const std::vector<T>& items, Key key) {
@@ -156,25 +150,24 @@ std::optional<ResourceState> DigitalOceanProvider::refreshed(const ResourceState
 }
 
 // What a droplet shows: where it runs, whether it holds the node's volume and reserved IP, how
-// many droplets the node has, and (through its configuration tag) whether it is still the droplet
-// wakufleet made. Anything else changed on it outside wakufleet forces a replacement.
+// many droplets the node has, and (through its name) whether it is still the droplet wakufleet
+// made. Anything else changed on it outside wakufleet forces a replacement.
 std::optional<ResourceState> DigitalOceanProvider::refreshed_droplet(const ResourceState& recorded,
                                                                      const Inventory& inventory) const {
   const std::string id = text_attribute(recorded, "id");
   const Droplet* droplet = find_by(inventory.droplets, [&](const Droplet& d) { return std::to_string(d.id) == id; });
   if (!droplet) return std::nullopt;
   ResourceState fresh = recorded;
-  const std::string tag = node_tag(fleet_, recorded.name);
   fresh.attributes["name"] = droplet->name;
   fresh.attributes["region"] = droplet->region;
   fresh.attributes["size"] = droplet->size;
   if (!droplet->image.empty()) fresh.attributes["image"] = droplet->image;
   fresh.attributes["copies"] = std::count_if(inventory.droplets.begin(), inventory.droplets.end(), [&](const Droplet& d) {
-    return std::find(d.tags.begin(), d.tags.end(), tag) != d.tags.end();
+    return node_of_droplet(d) == recorded.name;
   });
-  const std::string config = config_of_droplet(*droplet, tag);
+  const std::string config = config_of_droplet(*droplet);
   if (config != text_attribute(recorded, "config")) {
-    fresh.attributes["user_data"] = "unknown: the droplet's configuration tag says " + (config.empty() ? "nothing" : config);
+    fresh.attributes["user_data"] = "unknown: the droplet's name says configuration " + (config.empty() ? "nothing" : config);
   }
   fresh.attributes["reserved_ip"] = reserved_ip_of(*droplet, inventory);
   fresh.attributes["volume"] = volume_of(*droplet, inventory);
@@ -217,7 +210,7 @@ void DigitalOceanProvider::learn_from(const std::map<std::string, ResourceState>
       const Droplet* droplet = find_by(inventory.droplets, [&](const Droplet& d) { return std::to_string(d.id) == id; });
       if (!droplet) continue;
       learnt.droplets[resource.name] = *droplet;
-      learnt.configs[resource.name] = config_of_droplet(*droplet, node_tag(fleet_, resource.name));
+      learnt.configs[resource.name] = config_of_droplet(*droplet);
     }
   }
   std::lock_guard lock(mutex_);
@@ -232,14 +225,14 @@ Result<void> DigitalOceanProvider::adopt_strays(std::map<std::string, ResourceSt
   for (const auto& ip : inventory.reserved_ips) {
     if (!ip.droplet_id) continue;
     const Droplet* holder = find_by(inventory.droplets, [&](const Droplet& d) { return d.id == *ip.droplet_id; });
-    std::string node = holder ? tagged_node(*holder) : "";
+    std::string node = holder ? node_of_droplet(*holder) : "";
     if (node.empty() || actual.count(address(kReservedIpType, node))) continue;
     actual[address(kReservedIpType, node)] = ResourceState{kReservedIpType, node, {{"region", ip.region}, {"ip", ip.ip}}, {}};
   }
   if (context_.destroy_volumes) adopt_kept_volumes(actual, inventory);
   learn_from(actual, inventory);
   for (const auto& droplet : inventory.droplets) {
-    std::string node = tagged_node(droplet);
+    std::string node = node_of_droplet(droplet);
     if (node.empty() || actual.count(address(kDropletType, node))) continue;
     auto adopted = adopted_droplet(droplet, node);
     if (!adopted) return adopted.error();
@@ -264,7 +257,7 @@ void DigitalOceanProvider::adopt_kept_volumes(std::map<std::string, ResourceStat
 }
 
 Result<ResourceState> DigitalOceanProvider::adopted_droplet(const Droplet& droplet, const std::string& node) {
-  const std::string config = config_of_droplet(droplet, node_tag(fleet_, node));
+  const std::string config = config_of_droplet(droplet);
   ResourceState state{kDropletType, node, json::object(), {}};
   if (const spec::Node* wanted = node_named(node)) {
     auto resource = droplet_resource(*wanted, facts());

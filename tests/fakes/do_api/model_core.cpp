@@ -290,6 +290,9 @@ json Model::snapshot() {
               {"vpcs", json::array()},     {"firewalls", json::array()}, {"domains", json::array()},
               {"ssh_keys", json::array()}, {"tags", tags_},               {"actions", json::array()}};
   for (const auto& [id, droplet] : droplets_) out["droplets"].push_back(render(droplet));
+  // What each droplet's metadata service would serve it: the API itself never returns user data.
+  out["user_data"] = json::object();
+  for (const auto& [id, droplet] : droplets_) out["user_data"][std::to_string(id)] = droplet.user_data;
   for (const auto& [id, volume] : volumes_) out["volumes"].push_back(render(volume));
   for (const auto& [ip, reserved] : reserved_ips_) out["reserved_ips"].push_back(render(reserved));
   for (const auto& [id, vpc] : vpcs_) out["vpcs"].push_back(render(vpc));
