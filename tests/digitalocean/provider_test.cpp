@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <map>
+#include <mutex>
 #include <regex>
 
 #include "provider_support.hpp"
@@ -200,6 +201,37 @@ TEST_F(DoFleet, NodesWithoutDropletsAreCreatedTenToARequest) {
   auto second = plan(*provider(), spec.fleet());
   ASSERT_TRUE(second.ok());
   EXPECT_TRUE(second->empty()) << engine::render_text(*second, false);
+}
+
+// go-waku syncs the tree once, at start: no droplet may boot before the tree is there.
+TEST_F(DoFleet, TheTreeIsPublishedBeforeAnyDropletIsCreated) {
+  struct Order : engine::Reporter {
+    std::mutex mutex;
+    std::vector<std::string> events;
+    void progress(const std::string& address, const std::string& message) override {
+      std::lock_guard lock(mutex);
+      if (message.find("droplet") != std::string::npos && message.find("creating") == 0) events.push_back("create " + address);
+    }
+    void finished(const engine::Change& change, std::chrono::milliseconds) override {
+      std::lock_guard lock(mutex);
+      events.push_back("done " + change.address);
+    }
+  } order;
+  FleetSpec spec;
+  spec.nodes = 4;
+  auto target = provider();
+  auto planned = plan(*target, spec.fleet());
+  ASSERT_TRUE(planned.ok());
+  engine::SaveFn save = [this](state::State& current) { return state::save(state_path_, current); };
+  ASSERT_TRUE(engine::apply(*target, *planned, state_, save, order).ok());
+  auto position = [&](const std::string& event) {
+    return std::find(order.events.begin(), order.events.end(), event) - order.events.begin();
+  };
+  auto first_create = std::find_if(order.events.begin(), order.events.end(),
+                                   [](const std::string& e) { return e.rfind("create ", 0) == 0; });
+  ASSERT_NE(first_create, order.events.end());
+  EXPECT_LT(position("done do_dns_tree.test"), first_create - order.events.begin());
+  EXPECT_EQ(fake_->requests("POST /v2/droplets"), 1);
 }
 
 TEST_F(DoFleet, ScalingDownDeletesTheNodesButKeepsTheirVolumes) {

@@ -136,6 +136,10 @@ Result<Resource> DigitalOceanProvider::droplet_resource(const spec::Node& node, 
     resource.depends_on.push_back(address(kVolumeType, member.name));
     resource.depends_on.push_back(address(kReservedIpType, member.name));
   }
+  // go-waku reads the tree once, when it starts; its peer manager then keeps dialling the peers it
+  // found there. A droplet that boots before the tree is published would find nobody, so the tree
+  // (which needs only the reserved IPs) is published first.
+  if (fleet_.discovery.dns) resource.depends_on.push_back(address(kTreeType, fleet_.name));
   resource.rollout_group = "nodes";  // replacements one node at a time
   return resource;
 }
