@@ -49,6 +49,9 @@ struct DigitalOceanTarget {
   std::vector<std::string> ssh_keys;     // fingerprints
   std::vector<std::string> admin_cidrs;  // who may reach port 22
   std::string vpc_ip_range;              // empty: DigitalOcean chooses
+  // Droplets created in one request (DigitalOcean's names[], at most 10). Every droplet of a
+  // request gets the same user data, with the node keys of all of them; 1 keeps keys apart.
+  int droplets_per_request = 10;
   // The go-waku binary droplets download at boot, pinned by its checksum (see docs/bootstrap.md).
   // Empty until configured: the digitalocean target refuses to plan without them.
   std::string gowaku_url;     // https://...

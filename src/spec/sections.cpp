@@ -211,12 +211,13 @@ void read_gowaku_sha256(TableReader& table, DigitalOceanTarget& target) {
 void read_digitalocean(const toml::table& table, DigitalOceanTarget& target, DiagnosticSink& sink) {
   TableReader reader(table, "target.digitalocean",
                      {"region", "size", "image", "volume_size_gb", "ssh_keys", "admin_cidrs", "vpc_ip_range",
-                      "gowaku_url", "gowaku_sha256"},
+                      "gowaku_url", "gowaku_sha256", "droplets_per_request"},
                      sink);
   check_slug(reader, "region", &target.region);
   check_slug(reader, "size", &target.size);
   check_slug(reader, "image", &target.image);
   if (auto size = reader.integer("volume_size_gb", 1, 16384)) target.volume_size_gb = static_cast<int>(size->value);
+  if (auto batch = reader.integer("droplets_per_request", 1, 10)) target.droplets_per_request = static_cast<int>(batch->value);
   target.ssh_keys = checked_ssh_keys(reader);
   target.admin_cidrs = checked_admin_cidrs(reader);
   read_vpc_ip_range(reader, target);

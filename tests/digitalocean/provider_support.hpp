@@ -35,6 +35,7 @@ struct FleetSpec {
   bool dns = true;
   bool discv5 = false;
   int max_connections = 50;
+  int droplets_per_request = 10;
 
   std::string toml() const {
     std::string keys;
@@ -43,7 +44,8 @@ struct FleetSpec {
            "\n\n[target]\nkind = \"digitalocean\"\n\n[target.digitalocean]\nregion = \"" + region + "\"\nsize = \"" +
            size + "\"\nssh_keys = [" + keys + "]\nadmin_cidrs = [\"203.0.113.0/24\"]\n"
            "gowaku_url = \"https://releases.example.com/go-waku/v0.10.0/waku\"\n"
-           "gowaku_sha256 = \"" + std::string(64, 'a') + "\"\n\n[waku]\nmax_connections = " +
+           "gowaku_sha256 = \"" + std::string(64, 'a') + "\"\ndroplets_per_request = " +
+           std::to_string(droplets_per_request) + "\n\n[waku]\nmax_connections = " +
            std::to_string(max_connections) + "\n\n[discovery]\ndns = " + (dns ? "true" : "false") +
            "\ndiscv5 = " + (discv5 ? "true" : "false") + "\n";
   }

@@ -234,6 +234,23 @@ TEST_F(DoFleet, TheTreeIsPublishedBeforeAnyDropletIsCreated) {
   EXPECT_EQ(fake_->requests("POST /v2/droplets"), 1);
 }
 
+TEST_F(DoFleet, OneDropletPerRequestKeepsEveryNodeKeyToItsOwnDroplet) {
+  FleetSpec spec;
+  spec.droplets_per_request = 1;
+  converge(spec.fleet());
+  EXPECT_EQ(fake_->requests("POST /v2/droplets"), 3);
+  json now = snapshot();
+  for (const char* node : {"node-0", "node-1", "node-2"}) {
+    const json droplet = droplets_of(now, node).at(0);
+    const std::string user_data = now["user_data"][std::to_string(droplet["id"].get<std::int64_t>())];
+    EXPECT_EQ(user_data.find("/run/wakufleet/batch/"), std::string::npos) << node;
+    for (const char* other : {"node-0", "node-1", "node-2"}) {
+      const std::string key = read_file(state_path_ + ".secrets/do-node-" + other + ".key").substr(0, 64);
+      EXPECT_EQ(user_data.find(key) != std::string::npos, std::string(other) == node) << node << " / " << other;
+    }
+  }
+}
+
 TEST_F(DoFleet, ScalingDownDeletesTheNodesButKeepsTheirVolumes) {
   FleetSpec spec;
   spec.nodes = 4;

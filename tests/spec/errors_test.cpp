@@ -215,6 +215,8 @@ TEST(OutOfRange, OtherLimits) {
                 "waku.max_connections must be between 1 and 1000, got 0", "");
   expect_single(kFleet + "[target.digitalocean]\nvolume_size_gb = 20000\n", 6, 18,
                 "target.digitalocean.volume_size_gb must be between 1 and 16384, got 20000", "");
+  expect_single(kFleet + "[target.digitalocean]\ndroplets_per_request = 11\n", 6, 24,
+                "target.digitalocean.droplets_per_request must be between 1 and 10, got 11", "");
 }
 
 // ---- DNS names -------------------------------------------------------------------------------

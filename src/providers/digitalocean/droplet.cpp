@@ -193,30 +193,40 @@ Result<void> DigitalOceanProvider::create_missing_droplets(const engine::Progres
   return {};
 }
 
-// Consecutive nodes, as many as fit in one request: at most ten, and user data within 64 KiB.
+// Consecutive nodes, as many as fit in one request: at most droplets_per_request (ten), and user
+// data within 64 KiB.
 Result<std::vector<std::vector<DropletRequest>>> DigitalOceanProvider::batch_requests(const std::vector<NodePlan>& plans) {
   std::vector<std::vector<DropletRequest>> batches;
   std::vector<bootstrap::BatchMember> members;
   std::vector<const NodePlan*> included;
   std::string shared;  // the user data of `members`
-  auto close = [&] {
-    if (members.empty()) return;
+  const std::size_t per_request = std::clamp<std::size_t>(
+      static_cast<std::size_t>(fleet_.target.digitalocean.droplets_per_request), 1, kDropletsPerRequest);
+  // A droplet alone in its request gets the user data it would get in a replacement.
+  auto close = [&]() -> Result<void> {
+    if (members.empty()) return {};
+    if (included.size() == 1) {
+      auto own = node_user_data(*included.front()->node, included.front()->reserved_ip);
+      if (!own) return own.error();
+      shared = std::move(*own);
+    }
     std::vector<DropletRequest> batch;
     for (const auto* plan : included) batch.push_back(droplet_request(*plan, shared));
     batches.push_back(std::move(batch));
     members.clear();
     included.clear();
+    return {};
   };
   for (const auto& plan : plans) {
     auto member = batch_member(plan);
     if (!member) return member.error();
     members.push_back(std::move(*member));
-    auto merged = members.size() <= kDropletsPerRequest ? bootstrap::batch_user_data(fleet_, members, release())
-                                                        : Result<std::string>(util::fail("full"));
+    auto merged = members.size() <= per_request ? bootstrap::batch_user_data(fleet_, members, release())
+                                                : Result<std::string>(util::fail("full"));
     if (!merged && members.size() == 1) return util::fail("node " + plan.node->name + ": " + merged.error().message);
     if (!merged) {  // full: the node opens the next batch
       members.pop_back();
-      close();
+      if (auto closed = close(); !closed) return closed.error();
       auto again = batch_member(plan);
       if (!again) return again.error();
       members.push_back(std::move(*again));
@@ -226,7 +236,7 @@ Result<std::vector<std::vector<DropletRequest>>> DigitalOceanProvider::batch_req
     shared = std::move(*merged);
     included.push_back(&plan);
   }
-  close();
+  if (auto closed = close(); !closed) return closed.error();
   return batches;
 }
 
