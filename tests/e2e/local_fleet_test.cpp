@@ -859,7 +859,10 @@ TEST_F(LocalFleet_e2e, GoWakuFailsToStart) {
   EXPECT_TRUE(recorded.count("local_supervisor." + fleet_name_)) << state.dump(2);
   for (int i = 0; i < 3; ++i) EXPECT_FALSE(recorded.count("local_node.node-" + std::to_string(i))) << state.dump(2);
 
-  // With the real go-waku again (same spec), apply continues from there and converges.
+  // With the real go-waku again, apply continues from there and converges. The 5 s that made the
+  // broken node fail fast are too tight for a real node on a loaded 2-core machine (this test
+  // failed once that way, by the look of its 10 s run), so the spec gets the default timeout back.
+  write_spec({});
   CliRun fixed = apply();
   ASSERT_EQ(fixed.exit_code, 0) << fixed.all();
   auto ids = expect_running_fleet(3);
