@@ -21,6 +21,29 @@ TEST(DoNames, TagsTellFleetsAndNodesApart) {
   EXPECT_EQ(node_of_tag(fleet, "wakufleet:ams"), "");
 }
 
+// A droplet's name is its node and its configuration, and a hostname (at most 63 characters).
+TEST(DoNames, DropletNamesCarryNodeAndConfigurationAndFitAHostname) {
+  FleetSpec spec;
+  spec.name = "ams";
+  auto fleet = spec.fleet();
+  EXPECT_EQ(droplet_name(fleet, "relay-0", "0123456789ab"), "ams-relay-0-0123456789ab");
+  auto parsed = parse_droplet_name("ams-relay-0-0123456789ab");
+  EXPECT_EQ(parsed.stem, "ams-relay-0");
+  EXPECT_EQ(parsed.config, "0123456789ab");
+  EXPECT_EQ(parse_droplet_name("ams-relay-0").config, "");                // made before names had one
+  EXPECT_EQ(parse_droplet_name("ams-relay-0-0123456789AB").config, "");   // not ours: upper case
+  EXPECT_EQ(parse_droplet_name("ams-relay-0-0123456789a").config, "");    // not 12 digits
+  const std::string long_a(60, 'a');
+  const std::string long_b = long_a + "b";
+  const std::string name_a = droplet_name(fleet, long_a, "0123456789ab");
+  const std::string name_b = droplet_name(fleet, long_b, "0123456789ab");
+  EXPECT_LE(name_a.size(), 63u);
+  EXPECT_LE(name_b.size(), 63u);
+  EXPECT_NE(name_a, name_b);
+  EXPECT_EQ(parse_droplet_name(name_a).stem, droplet_stem(fleet, long_a));
+  EXPECT_EQ(parse_droplet_name(name_a).config, "0123456789ab");
+}
+
 TEST(DoNames, VolumeNamesFitDigitalOceansLimit) {
   FleetSpec spec;
   spec.name = std::string(40, 'f');
