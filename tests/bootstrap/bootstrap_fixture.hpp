@@ -11,6 +11,7 @@
 
 #include "bootstrap/bootstrap.hpp"
 #include "spec/fleet.hpp"
+#include "support/temp_dir.hpp"
 
 namespace wakufleet::bootstrap::testing {
 
@@ -67,31 +68,6 @@ inline std::string read_file(const std::string& path) {
   return buffer.str();
 }
 
-class TempDir {
- public:
-  TempDir() {
-    std::string pattern = (std::filesystem::temp_directory_path() / "wf-bootstrap-XXXXXX").string();
-    if (::mkdtemp(pattern.data()) == nullptr) throw std::runtime_error("mkdtemp failed for " + pattern);
-    path_ = pattern;
-  }
-  ~TempDir() {
-    std::error_code ignored;
-    std::filesystem::remove_all(path_, ignored);
-  }
-  TempDir(const TempDir&) = delete;
-  TempDir& operator=(const TempDir&) = delete;
-
-  // Writes `content` to <dir>/<name> and returns the path.
-  std::string write(const std::string& name, const std::string& content) const {
-    std::string path = path_ + "/" + name;
-    std::ofstream out(path);
-    out << content;
-    if (!out) throw std::runtime_error("cannot write " + path);
-    return path;
-  }
-
- private:
-  std::string path_;
-};
+using TempDir = wakufleet::testing::TempDir;
 
 }  // namespace wakufleet::bootstrap::testing

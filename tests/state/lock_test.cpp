@@ -14,13 +14,13 @@
 #include <gtest/gtest.h>
 
 #include "state/store.hpp"
-#include "temp_dir.hpp"
+#include "support/temp_dir.hpp"
 
 namespace wakufleet::state {
 namespace {
 
 using namespace std::chrono_literals;
-using testing::TempDir;
+using wakufleet::testing::TempDir;
 
 // Runs in the child: takes the lock, reports 'L' (or 'E') on `ready`, then holds the lock until
 // `control` is closed by the parent or `hold_for` has passed (negative: no time limit).

@@ -8,12 +8,12 @@
 
 #include "state/file_io.hpp"
 #include "state/store.hpp"
-#include "temp_dir.hpp"
+#include "support/temp_dir.hpp"
 
 namespace wakufleet::state {
 namespace {
 
-using testing::TempDir;
+using wakufleet::testing::TempDir;
 
 State fleet_with_nodes(int count) {
   State state;
