@@ -43,15 +43,11 @@ util::Result<Account> DigitalOceanClient::account() {
 }
 
 util::Result<std::vector<Region>> DigitalOceanClient::list_regions() {
-  auto items = transport_.list("/v2/regions", "regions");
-  if (!items) return items.error();
-  return parse_all(*items, parse_region);
+  return list_parsed(transport_, "/v2/regions", "regions", parse_region);
 }
 
 util::Result<std::vector<Size>> DigitalOceanClient::list_sizes() {
-  auto items = transport_.list("/v2/sizes", "sizes");
-  if (!items) return items.error();
-  return parse_all(*items, parse_size);
+  return list_parsed(transport_, "/v2/sizes", "sizes", parse_size);
 }
 
 util::Result<void> DigitalOceanClient::check_placement(const std::string& region, const std::string& size) {

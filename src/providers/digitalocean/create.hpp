@@ -14,11 +14,15 @@
 
 namespace wakufleet::providers::digitalocean {
 
+// Every page of a list (`key` names the array in each page), each item parsed.
 template <typename T>
-std::vector<T> parse_all(const std::vector<nlohmann::json>& items, T (*parse)(const nlohmann::json&)) {
+util::Result<std::vector<T>> list_parsed(Transport& transport, const std::string& path, const char* key,
+                                         T (*parse)(const nlohmann::json&)) {
+  auto items = transport.list(path, key);
+  if (!items) return items.error();
   std::vector<T> out;
-  out.reserve(items.size());
-  for (const auto& item : items) out.push_back(parse(item));
+  out.reserve(items->size());
+  for (const auto& item : *items) out.push_back(parse(item));
   return out;
 }
 

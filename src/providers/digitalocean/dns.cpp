@@ -30,9 +30,7 @@ util::Result<std::optional<Domain>> DigitalOceanClient::get_domain(const std::st
 util::Result<std::vector<DomainRecord>> DigitalOceanClient::list_domain_records(const std::string& domain,
                                                                                 const std::string& type,
                                                                                 const std::string& fqdn) {
-  auto items = transport_.list(with_query(records_path(domain), {{"type", type}, {"name", fqdn}}), "domain_records");
-  if (!items) return items.error();
-  return parse_all(*items, parse_domain_record);
+  return list_parsed(transport_, with_query(records_path(domain), {{"type", type}, {"name", fqdn}}), "domain_records", parse_domain_record);
 }
 
 util::Result<DomainRecord> DigitalOceanClient::create_domain_record(const std::string& domain, const DomainRecord& record) {

@@ -94,15 +94,11 @@ bool is_locked(const ApiResponse& response) {
 }  // namespace
 
 util::Result<std::vector<Droplet>> DigitalOceanClient::list_droplets_by_tag(const std::string& tag) {
-  auto items = transport_.list(with_query("/v2/droplets", {{"tag_name", tag}}), "droplets");
-  if (!items) return items.error();
-  return parse_all(*items, parse_droplet);
+  return list_parsed(transport_, with_query("/v2/droplets", {{"tag_name", tag}}), "droplets", parse_droplet);
 }
 
 util::Result<std::vector<Droplet>> DigitalOceanClient::list_droplets_by_name(const std::string& name) {
-  auto items = transport_.list(with_query("/v2/droplets", {{"name", name}}), "droplets");
-  if (!items) return items.error();
-  return parse_all(*items, parse_droplet);
+  return list_parsed(transport_, with_query("/v2/droplets", {{"name", name}}), "droplets", parse_droplet);
 }
 
 util::Result<std::optional<Droplet>> DigitalOceanClient::get_droplet(std::int64_t id) {

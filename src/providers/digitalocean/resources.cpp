@@ -33,9 +33,7 @@ Action done_already() {
 // ---- volumes
 
 util::Result<std::vector<Volume>> DigitalOceanClient::list_volumes(const std::string& name, const std::string& region) {
-  auto items = transport_.list(with_query("/v2/volumes", {{"name", name}, {"region", region}}), "volumes");
-  if (!items) return items.error();
-  return parse_all(*items, parse_volume);
+  return list_parsed(transport_, with_query("/v2/volumes", {{"name", name}, {"region", region}}), "volumes", parse_volume);
 }
 
 util::Result<Volume> DigitalOceanClient::create_volume(const VolumeRequest& request) {
@@ -78,9 +76,7 @@ util::Result<void> DigitalOceanClient::volume_action(const std::string& type, co
 // ---- reserved IPs
 
 util::Result<std::vector<ReservedIp>> DigitalOceanClient::list_reserved_ips() {
-  auto items = transport_.list("/v2/reserved_ips", "reserved_ips");
-  if (!items) return items.error();
-  return parse_all(*items, parse_reserved_ip);
+  return list_parsed(transport_, "/v2/reserved_ips", "reserved_ips", parse_reserved_ip);
 }
 
 util::Result<ReservedIp> DigitalOceanClient::create_reserved_ip_for_droplet(std::int64_t droplet_id) {
@@ -161,9 +157,7 @@ util::Result<void> DigitalOceanClient::delete_reserved_ip(const std::string& ip)
 // ---- VPCs
 
 util::Result<std::vector<Vpc>> DigitalOceanClient::list_vpcs() {
-  auto items = transport_.list("/v2/vpcs", "vpcs");
-  if (!items) return items.error();
-  return parse_all(*items, parse_vpc);
+  return list_parsed(transport_, "/v2/vpcs", "vpcs", parse_vpc);
 }
 
 util::Result<Vpc> DigitalOceanClient::create_vpc(const VpcRequest& request) {
@@ -178,9 +172,7 @@ util::Result<void> DigitalOceanClient::delete_vpc(const std::string& id) { retur
 // ---- firewalls
 
 util::Result<std::vector<Firewall>> DigitalOceanClient::list_firewalls() {
-  auto items = transport_.list("/v2/firewalls", "firewalls");
-  if (!items) return items.error();
-  return parse_all(*items, parse_firewall);
+  return list_parsed(transport_, "/v2/firewalls", "firewalls", parse_firewall);
 }
 
 util::Result<Firewall> DigitalOceanClient::create_firewall(const FirewallRequest& request) {
