@@ -14,6 +14,7 @@
 // The engine replaces a droplet as "destroy, then create": the destroy of a droplet this run still
 // wants is therefore left to step 5, and the rollout group keeps replacements one node at a time.
 #include <algorithm>
+#include <optional>
 #include <cstdlib>
 
 #include "providers/digitalocean/provider_impl.hpp"
@@ -217,23 +218,24 @@ Result<std::vector<std::vector<DropletRequest>>> DigitalOceanProvider::batch_req
     included.clear();
     return {};
   };
+  // The user data of `members` with `member` added, or nothing when it would not fit a request.
+  auto merged_with = [&](const bootstrap::BatchMember& member) -> std::optional<Result<std::string>> {
+    if (members.size() + 1 > per_request) return std::nullopt;
+    auto candidate = members;
+    candidate.push_back(member);
+    return bootstrap::batch_user_data(fleet_, candidate, release());
+  };
   for (const auto& plan : plans) {
     auto member = batch_member(plan);
     if (!member) return member.error();
-    members.push_back(std::move(*member));
-    auto merged = members.size() <= per_request ? bootstrap::batch_user_data(fleet_, members, release())
-                                                : Result<std::string>(util::fail("full"));
-    if (!merged && members.size() == 1) return util::fail("node " + plan.node->name + ": " + merged.error().message);
-    if (!merged) {  // full: the node opens the next batch
-      members.pop_back();
+    auto merged = merged_with(*member);
+    if (!members.empty() && (!merged || !*merged)) {  // full: the node opens the next request
       if (auto closed = close(); !closed) return closed.error();
-      auto again = batch_member(plan);
-      if (!again) return again.error();
-      members.push_back(std::move(*again));
-      merged = bootstrap::batch_user_data(fleet_, members, release());
-      if (!merged) return util::fail("node " + plan.node->name + ": " + merged.error().message);
+      merged = merged_with(*member);
     }
-    shared = std::move(*merged);
+    if (!*merged) return util::fail("node " + plan.node->name + ": " + merged->error().message);
+    shared = std::move(**merged);
+    members.push_back(std::move(*member));
     included.push_back(&plan);
   }
   if (auto closed = close(); !closed) return closed.error();
