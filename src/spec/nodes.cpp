@@ -284,7 +284,25 @@ void read_fleet_and_nodes(TableReader& root, const NodeDefaults& defaults, Fleet
   finish_nodes(groups, domain, fleet, root.sink());
 }
 
-void check_across_sections(const Fleet& fleet, const DiscoveryFacts& discovery, DiagnosticSink& sink) {
+namespace {
+
+// Droplets cannot be given each other's addresses without replacing every droplet whenever the
+// fleet grows (the addresses would be in their user data), so on DigitalOcean the nodes find each
+// other only through the fleet's DNS tree.
+void check_droplets_can_meet(const Fleet& fleet, const TargetFacts& target, const DiscoveryFacts& discovery,
+                             DiagnosticSink& sink) {
+  if (fleet.target.kind != TargetKind::DigitalOcean || fleet.discovery.dns || fleet.nodes.size() < 2) return;
+  std::optional<Position> at = discovery.dns_at ? discovery.dns_at : target.kind_at;
+  if (!at) return;
+  sink.error(*at, "on the digitalocean target the nodes find each other only through the fleet's DNS tree, and [discovery] dns is off",
+             "set dns = true in [discovery]: the tree is published in the fleet's domain, which DigitalOcean serves");
+}
+
+}  // namespace
+
+void check_across_sections(const Fleet& fleet, const TargetFacts& target, const DiscoveryFacts& discovery,
+                           DiagnosticSink& sink) {
+  check_droplets_can_meet(fleet, target, discovery, sink);
   bool serves_peer_exchange = false;
   for (const auto& node : fleet.nodes) serves_peer_exchange = serves_peer_exchange || node.protocols.peer_exchange;
   if (discovery.peer_exchange_at && !fleet.nodes.empty() && !serves_peer_exchange) {

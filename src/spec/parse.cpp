@@ -106,11 +106,11 @@ void read_document(const toml::table& root, Fleet& fleet, DiagnosticSink& sink) 
   // [waku] first: groups inherit its protocols; [fleet] before [discovery]: the tree lives in the domain.
   detail::NodeDefaults defaults = detail::read_waku(reader, fleet.waku);
   detail::read_fleet_and_nodes(reader, defaults, fleet);
-  detail::read_target(reader, fleet.target);
+  detail::TargetFacts target = detail::read_target(reader, fleet.target);
   detail::DiscoveryFacts discovery = detail::read_discovery(reader, fleet.domain, fleet.discovery);
   detail::read_observability(reader, fleet.observability);
   reader.check_unknown_keys();
-  detail::check_across_sections(fleet, discovery, sink);
+  detail::check_across_sections(fleet, target, discovery, sink);
 }
 
 void parse_into(const std::string& text, Fleet& fleet, DiagnosticSink& sink) {

@@ -419,17 +419,20 @@ std::string go_duration(long long seconds) {
   return out;
 }
 
-void read_target(TableReader& root, Target& target) {
+TargetFacts read_target(TableReader& root, Target& target) {
+  TargetFacts facts;
   const toml::table* table = root.table("target");
-  if (table == nullptr) return;
+  if (table == nullptr) return facts;
   TableReader reader(*table, "target", {"kind", "local", "digitalocean"}, root.sink());
   if (auto kind = reader.choice("kind", {"local", "digitalocean"})) {
     target.kind = kind->value == "digitalocean" ? TargetKind::DigitalOcean : TargetKind::Local;
+    facts.kind_at = kind->at;
   }
   // Both provider tables are checked whatever the kind, so switching kind never reveals old mistakes.
   if (const toml::table* local = reader.table("local")) read_local(*local, target.local, root.sink());
   if (const toml::table* ocean = reader.table("digitalocean")) read_digitalocean(*ocean, target.digitalocean, root.sink());
   reader.check_unknown_keys();
+  return facts;
 }
 
 NodeDefaults read_waku(TableReader& root, Waku& waku) {
@@ -462,7 +465,10 @@ DiscoveryFacts read_discovery(TableReader& root, const std::string& domain, Disc
   TableReader reader(*table, "discovery",
                      {"static_peers", "dns", "tree_subdomain", "tree_links", "discv5", "peer_exchange"}, root.sink());
   if (auto value = reader.boolean("static_peers")) discovery.static_peers = value->value;
-  if (auto value = reader.boolean("dns")) discovery.dns = value->value;
+  if (auto value = reader.boolean("dns")) {
+    discovery.dns = value->value;
+    facts.dns_at = value->at;
+  }
   if (auto value = reader.boolean("discv5")) discovery.discv5 = value->value;
   if (auto value = reader.boolean("peer_exchange")) {
     discovery.peer_exchange = value->value;

@@ -20,6 +20,11 @@ struct NodeDefaults {
 struct DiscoveryFacts {
   std::optional<Position> peer_exchange_at;  // where discovery.peer_exchange = true is set
   std::optional<Position> all_off_at;        // [discovery] header when every method is off
+  std::optional<Position> dns_at;            // where discovery.dns is set
+};
+
+struct TargetFacts {
+  std::optional<Position> kind_at;  // where target.kind is set
 };
 
 // A list of protocol names ("relay", "peer-exchange", ...); nothing if absent or unusable.
@@ -32,7 +37,7 @@ std::optional<Located<std::string>> read_duration(TableReader& table, std::strin
 // The same length written so Go's time.ParseDuration accepts it (go-waku flags): no "d" or "w".
 std::string go_duration(long long seconds);
 
-void read_target(TableReader& root, Target& target);
+TargetFacts read_target(TableReader& root, Target& target);
 NodeDefaults read_waku(TableReader& root, Waku& waku);
 DiscoveryFacts read_discovery(TableReader& root, const std::string& domain, Discovery& discovery);
 void read_observability(TableReader& root, Observability& observability);
@@ -41,6 +46,7 @@ void read_observability(TableReader& root, Observability& observability);
 void read_fleet_and_nodes(TableReader& root, const NodeDefaults& defaults, Fleet& fleet);
 
 // Checks that need several sections at once (run after all of them have been read).
-void check_across_sections(const Fleet& fleet, const DiscoveryFacts& discovery, DiagnosticSink& sink);
+void check_across_sections(const Fleet& fleet, const TargetFacts& target, const DiscoveryFacts& discovery,
+                           DiagnosticSink& sink);
 
 }  // namespace wakufleet::spec::detail

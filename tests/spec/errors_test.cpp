@@ -730,6 +730,20 @@ TEST(AcrossSections, SomeDiscoveryIsNeededForSeveralNodes) {
   EXPECT_TRUE(parse("[fleet]\nname = \"a\"\ndomain = \"a.test\"\nnodes = 1\n[discovery]\nstatic_peers = false\n").ok());
 }
 
+TEST(AcrossSections, DropletsNeedTheDnsTreeToFindEachOther) {
+  const std::string message =
+      "on the digitalocean target the nodes find each other only through the fleet's DNS tree, and [discovery] dns is off";
+  const std::string hint = "set dns = true in [discovery]: the tree is published in the fleet's domain, which DigitalOcean serves";
+  const std::string droplets = kFleet + "[target]\nkind = \"digitalocean\"\n";
+  // dns left at its default: the target's kind is where the choice was made.
+  expect_single(droplets, 6, 8, message, hint);
+  // dns = false said outright: that line is the one to change.
+  expect_single(droplets + "[discovery]\ndns = false\n", 8, 7, message, hint);
+  EXPECT_TRUE(parse(droplets + "[discovery]\ndns = true\n").ok());
+  EXPECT_TRUE(parse("[fleet]\nname = \"a\"\ndomain = \"a.test\"\nnodes = 1\n[target]\nkind = \"digitalocean\"\n").ok());
+  EXPECT_TRUE(parse(kFleet + "[discovery]\ndns = false\n").ok()) << "the local target dials static peers";
+}
+
 // ---- all problems at once --------------------------------------------------------------------
 
 TEST(AllProblems, AreReportedTogetherInFileOrder) {

@@ -201,6 +201,9 @@ ssh_keys = ["3b:16:bf:e4:8b:00:8b:b8:59:8c:a9:d3:f0:19:45:fa", "512190"]
 admin_cidrs = ["203.0.113.0/24", "198.51.100.7/32", "2001:db8::/32"]
 vpc_ip_range = "10.10.0.0/24"
 droplets_per_request = 1
+
+[discovery]
+dns = true
 )"));
   const DigitalOceanTarget& ocean = fleet.target.digitalocean;
   EXPECT_EQ(fleet.target.kind, TargetKind::DigitalOcean);
