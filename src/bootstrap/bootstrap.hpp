@@ -27,6 +27,10 @@ inline constexpr const char* kStagedNodeKeyFile = "/run/wakufleet/nodekey.env"; 
 inline constexpr const char* kGoWakuBinary = "/usr/local/bin/waku";
 inline constexpr const char* kBootstrapScript = "/usr/local/sbin/wakufleet-bootstrap";
 inline constexpr const char* kNodeEnvFile = "/etc/wakufleet/node.env";  // the node's facts for the bootstrap
+// WAKUNODE2_METRICS_SERVER_ADDRESS and WAKUNODE2_REST_ADDRESS: the droplet's private address,
+// written at boot from the metadata service.
+inline constexpr const char* kAdminEnvFile = "/etc/wakufleet/admin.env";
+inline constexpr const char* kAdminAddressPlaceholder = "WAKUFLEET_PRIVATE_IPV4";  // in the agent's scrape URL
 inline constexpr const char* kSelectScript = "/usr/local/sbin/wakufleet-select";  // batch user data only
 inline constexpr const char* kBatchDir = "/run/wakufleet/batch";  // tmpfs: each member's files, until selected
 inline constexpr const char* kUnitName = "go-waku.service";
@@ -47,7 +51,7 @@ struct GoWakuRelease {
 // What only the DigitalOcean target knows about one node's droplet.
 struct NodeDroplet {
   std::string volume_name;    // the DigitalOcean volume; its device is /dev/disk/by-id/scsi-0DO_Volume_<name>
-  waku::NodeNetwork network;  // listen 0.0.0.0 (or the droplet's address); public = the reserved IP
+  waku::NodeNetwork network;  // droplet_network(): libp2p on every address, admin on the private one
   std::string node_key_hex;   // SECRET: 64 hex digits (secp256k1 private key)
   std::string enrtree_url;    // the fleet's EIP-1459 tree; empty: no DNS discovery
 };
@@ -59,6 +63,10 @@ struct Options {
   std::string journal_max_file_size = "64M";  // journald SystemMaxFileSize=
 };
 
+// A droplet's go-waku network: libp2p on every address, announced at the reserved IP; metrics and
+// REST on the private (VPC) address, which the bootstrap learns at boot (kAdminEnvFile).
+waku::NodeNetwork droplet_network(const std::string& reserved_ip, const std::string& dns_name);
+
 // ---- DataDog -----------------------------------------------------------------------------------
 
 // One go-waku metric the OpenMetrics check collects.
@@ -69,8 +77,8 @@ struct CuratedMetric {
 };
 const std::vector<CuratedMetric>& curated_metrics();
 
-// Where the agent on the droplet scrapes go-waku: the listen address, or loopback when go-waku
-// listens on every address.
+// Where the agent on the droplet scrapes go-waku: the admin address; loopback when that is every
+// address; kAdminAddressPlaceholder when the droplet learns it at boot (the bootstrap fills it in).
 std::string metrics_endpoint(const waku::NodeNetwork& network);
 
 // /etc/datadog-agent/datadog.yaml with api_key set to kDatadogApiKeyPlaceholder.

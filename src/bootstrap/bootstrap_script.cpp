@@ -66,6 +66,31 @@ install_node_key() {
   rm -f "$STAGED_NODE_KEY"
 }
 
+is_ipv4() {
+  printf '%s\n' "$1" | awk -F. 'NR > 1 || NF != 4 { exit 1 }
+    { for (i = 1; i <= 4; i++) if ($i !~ /^[0-9]+$/ || $i + 0 > 255) exit 1 }'
+}
+
+# go-waku's metrics and REST admin API listen on the droplet's private (VPC) address alone; the
+# firewall admits only the VPC range to them as well. A droplet learns that address from the
+# metadata service. Without one, loopback: only the droplet's own agent can scrape.
+write_admin_env() {
+  address=$(curl -fsS --max-time 10 --retry 5 "$METADATA_URL/interfaces/private/0/ipv4/address" 2>/dev/null || true)
+  if ! is_ipv4 "$address"; then
+    log "no private IPv4 address from the metadata service: metrics and REST listen on 127.0.0.1 only"
+    address=127.0.0.1
+  fi
+  mkdir -p "$(dirname "$ADMIN_ENV")"
+  printf 'WAKUNODE2_METRICS_SERVER_ADDRESS=%s\nWAKUNODE2_REST_ADDRESS=%s\n' "$address" "$address" >"$ADMIN_ENV.new"
+  chmod 0644 "$ADMIN_ENV.new"
+  mv -f "$ADMIN_ENV.new" "$ADMIN_ENV"
+  # The agent's scrape URL names the same address.
+  if [ -f "$DD_TEMPLATES/openmetrics.yaml" ]; then
+    sed -i "s/$ADMIN_PLACEHOLDER/$address/g" "$DD_TEMPLATES/openmetrics.yaml"
+  fi
+  log "metrics and REST listen on $address"
+}
+
 binary_is_pinned() {
   [ -x "$1" ] && echo "$GO_WAKU_SHA256  $1" | sha256sum --check --status -
 }
@@ -142,12 +167,14 @@ case "${1:-}" in
     # shellcheck disable=SC1090  # generated, beside this script
     . "$NODE_ENV"
     install_go_waku  # first: the download overlaps the wait for the volume
+    write_admin_env
     mount_volume
     install_node_key
     start_node
     ;;
+  admin-env) write_admin_env ;;
   datadog) setup_datadog ;;
-  *) die "usage: $0 node|datadog" ;;
+  *) die "usage: $0 node|admin-env|datadog" ;;
 esac
 )SH";
 
@@ -165,8 +192,9 @@ std::string node_env(const NodeDroplet& droplet) {
 std::string bootstrap_script(const spec::Fleet& fleet, const Options& options) {
   std::string out = "#!/bin/sh\n";
   out += "# wakufleet bootstrap of a go-waku node droplet of fleet " + fleet.name + ", installed by cloud-init.\n";
-  out += "# Steps: \"node\" (runcmd: go-waku, volume, node key, start) and \"datadog\" (run by\n";
-  out += "# wakufleet-datadog.service once the API key is delivered). Each can be run again safely.\n";
+  out += "# Steps: \"node\" (runcmd: go-waku, admin address, volume, node key, start), \"admin-env\"\n";
+  out += "# (the admin address alone) and \"datadog\" (run by wakufleet-datadog.service once the API key\n";
+  out += "# is delivered). Each can be run again safely.\n";
   out += "set -eu\n\n";
   out += "# --- generated ---\n";
   out += assign("GO_WAKU_URL", options.go_waku.url);
@@ -174,7 +202,11 @@ std::string bootstrap_script(const spec::Fleet& fleet, const Options& options) {
   out += assign("DD_SITE", fleet.observability.datadog_site);
   out += assign("DATADOG", options.datadog ? "yes" : "no");
   out += "# --- the droplet's layout (src/bootstrap/bootstrap.hpp) ---\n";
+  out += "ROOT=${WAKUFLEET_ROOT:-}  # tests run steps below a scratch folder\n";
+  out += "METADATA_URL=${WAKUFLEET_METADATA_URL:-http://169.254.169.254/metadata/v1}\n";
   out += assign("NODE_ENV", kNodeEnvFile);
+  out += "ADMIN_ENV=\"$ROOT\"" + text::shell_quoted(kAdminEnvFile) + "\n";
+  out += assign("ADMIN_PLACEHOLDER", kAdminAddressPlaceholder);
   out += assign("VOLUME_WAIT_SECONDS", "3600");
   out += assign("MOUNT", kVolumeMount);
   out += assign("NODE_KEY", kNodeKeyFile);
@@ -183,7 +215,7 @@ std::string bootstrap_script(const spec::Fleet& fleet, const Options& options) {
   out += assign("UNIT", kUnitName);
   out += assign("DD_KEY_FILE", kDatadogKeyFile);
   out += assign("DD_PLACEHOLDER", kDatadogApiKeyPlaceholder);
-  out += assign("DD_TEMPLATES", kDatadogTemplateDir);
+  out += "DD_TEMPLATES=\"$ROOT\"" + text::shell_quoted(kDatadogTemplateDir) + "\n";
   out += assign("DD_INSTALL_SCRIPT_URL", kDatadogInstallScriptUrl);
   out += kSteps;
   return out;

@@ -56,8 +56,9 @@ const std::vector<CuratedMetric>& curated_metrics() {
 }
 
 std::string metrics_endpoint(const waku::NodeNetwork& network) {
-  const bool every_address = network.listen_address.empty() || network.listen_address == "0.0.0.0";
-  const std::string host = every_address ? "127.0.0.1" : network.listen_address;
+  std::string host = network.admin_address;
+  if (host.empty()) host = kAdminAddressPlaceholder;
+  if (host == "0.0.0.0") host = "127.0.0.1";
   return "http://" + host + ":8008/metrics";
 }
 

@@ -84,6 +84,8 @@ std::string go_waku_unit(const spec::Fleet& fleet, const spec::Node& node, const
   out += "Type=simple\n";
   out += "User=" + std::string(kServiceUser) + "\n";
   out += "Group=" + std::string(kServiceUser) + "\n";
+  out += "# WAKUNODE2_METRICS_SERVER_ADDRESS, WAKUNODE2_REST_ADDRESS: the private address, found at boot.\n";
+  out += "EnvironmentFile=" + std::string(kAdminEnvFile) + "\n";
   out += "# WAKUNODE2_NODEKEY: the key stays out of argv, which every user can read in /proc.\n";
   out += "EnvironmentFile=" + std::string(kNodeKeyFile) + "\n";
   out += "WorkingDirectory=" + std::string(kVolumeMount) + "\n";

@@ -177,6 +177,15 @@ std::string select_script() {
   return out;
 }
 
+waku::NodeNetwork droplet_network(const std::string& reserved_ip, const std::string& dns_name) {
+  waku::NodeNetwork network;
+  network.listen_address = "0.0.0.0";
+  network.public_address = reserved_ip;
+  network.dns_name = dns_name;
+  network.admin_address = "";  // kAdminEnvFile, written at boot
+  return network;
+}
+
 std::string volume_device(const std::string& volume_name) {
   return "/dev/disk/by-id/scsi-0DO_Volume_" + volume_name;
 }

@@ -49,15 +49,14 @@ void add_operations(std::vector<std::string>& flags, const spec::Fleet& fleet, c
   flags.push_back(flag("log-level", upper(fleet.waku.log_level)));
   flags.push_back(flag("log-encoding", std::string("json")));
   flags.push_back(flag("metrics-server", true));
-  flags.push_back(flag("metrics-server-address", network.listen_address));
+  if (!network.admin_address.empty()) flags.push_back(flag("metrics-server-address", network.admin_address));
   flags.push_back(flag("metrics-server-port", 8008));
   flags.push_back(flag("rest", true));
-  flags.push_back(flag("rest-address", network.listen_address));
+  if (!network.admin_address.empty()) flags.push_back(flag("rest-address", network.admin_address));
   flags.push_back(flag("rest-port", 8645));
   flags.push_back(flag("rest-admin", true));
   flags.push_back(flag("max-connections", fleet.waku.max_connections));
-  // Every local node shares 127.0.0.0/8; go-waku would otherwise drop all but 5 of them.
-  flags.push_back(flag("ip-colocation-limit", 0));
+  if (!network.limit_peers_per_ip) flags.push_back(flag("ip-colocation-limit", 0));
 }
 
 }  // namespace

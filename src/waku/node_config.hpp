@@ -10,9 +10,16 @@
 namespace wakufleet::waku {
 
 struct NodeNetwork {
-  std::string listen_address;  // where every port listens (the node's own address)
+  std::string listen_address;  // where the libp2p ports listen (the node's own address)
   std::string public_address;  // what others dial (the same locally; the reserved IP on a droplet)
   std::string dns_name;        // <node>.<domain>, for the ENR's dns4 multiaddr (may be empty)
+  // Where metrics and the REST admin API listen. Empty: no flag, go-waku reads
+  // WAKUNODE2_METRICS_SERVER_ADDRESS and WAKUNODE2_REST_ADDRESS from its environment (a droplet
+  // learns its private address only once it runs).
+  std::string admin_address;
+  // go-waku drops peers beyond 5 from one IP address. Local nodes dial out from 127.0.0.1
+  // (LIBP2P_TCP_REUSEPORT=false, docs/go-waku-notes.md), so there the limit is lifted.
+  bool limit_peers_per_ip = true;
 };
 
 struct NodePaths {

@@ -43,7 +43,7 @@ inline spec::Fleet do_fleet(int nodes = 3) {
 inline NodeDroplet droplet_of(const spec::Fleet& fleet, const spec::Node& node) {
   NodeDroplet droplet;
   droplet.volume_name = fleet.name + "-" + node.name;
-  droplet.network = {"0.0.0.0", "203.0.113.10", node.name + "." + fleet.domain};
+  droplet.network = droplet_network("203.0.113.10", node.name + "." + fleet.domain);
   droplet.node_key_hex = kNodeKey;
   return droplet;
 }

@@ -71,19 +71,20 @@ TEST(DatadogYaml, PlaceholderLineIsTheOneTheBootstrapReplaces) {
 }
 
 TEST(OpenMetrics, ScrapesTheNodeUnderTheWakuNamespace) {
-  waku::NodeNetwork everywhere{"0.0.0.0", "203.0.113.10", ""};
-  YAML::Node yaml = YAML::Load(openmetrics_yaml(everywhere));
+  YAML::Node yaml = YAML::Load(openmetrics_yaml(droplet_network("203.0.113.10", "")));
   ASSERT_TRUE(yaml["instances"].IsSequence());
   ASSERT_EQ(yaml["instances"].size(), 1u);
   const YAML::Node instance = yaml["instances"][0];
-  EXPECT_EQ(instance["openmetrics_endpoint"].as<std::string>(), "http://127.0.0.1:8008/metrics");
+  // The bootstrap puts the droplet's private address in place of the placeholder.
+  EXPECT_EQ(instance["openmetrics_endpoint"].as<std::string>(),
+            "http://" + std::string(kAdminAddressPlaceholder) + ":8008/metrics");
   EXPECT_EQ(instance["namespace"].as<std::string>(), "waku");
   EXPECT_FALSE(configured_families(instance).empty());
 }
 
-TEST(OpenMetrics, EndpointIsTheListenAddressWhenThereIsOne) {
-  EXPECT_EQ(metrics_endpoint({"10.10.0.5", "203.0.113.10", ""}), "http://10.10.0.5:8008/metrics");
-  EXPECT_EQ(metrics_endpoint({"0.0.0.0", "203.0.113.10", ""}), "http://127.0.0.1:8008/metrics");
+TEST(OpenMetrics, EndpointIsTheAdminAddress) {
+  EXPECT_EQ(metrics_endpoint({"0.0.0.0", "203.0.113.10", "", "10.10.0.5", true}), "http://10.10.0.5:8008/metrics");
+  EXPECT_EQ(metrics_endpoint({"0.0.0.0", "203.0.113.10", "", "0.0.0.0", true}), "http://127.0.0.1:8008/metrics");
 }
 
 TEST(GoWakuMetricsFixture, WasRecordedFromARealNode) {
@@ -106,14 +107,14 @@ TEST(OpenMetrics, EveryMetricIsOneGoWakuExports) {
   families.insert(lazy.begin(), lazy.end());
   const auto known = names_seen_by_the_check(families);
 
-  YAML::Node yaml = YAML::Load(openmetrics_yaml({"0.0.0.0", "203.0.113.10", ""}));
+  YAML::Node yaml = YAML::Load(openmetrics_yaml(droplet_network("203.0.113.10", "")));
   for (const auto& family : configured_families(yaml["instances"][0])) {
     EXPECT_EQ(known.count(family), 1u) << family << " is not exported by go-waku v0.10.0";
   }
 }
 
 TEST(OpenMetrics, CoversEveryGroup) {
-  YAML::Node yaml = YAML::Load(openmetrics_yaml({"0.0.0.0", "203.0.113.10", ""}));
+  YAML::Node yaml = YAML::Load(openmetrics_yaml(droplet_network("203.0.113.10", "")));
   auto families = configured_families(yaml["instances"][0]);
   for (const char* required : {"waku_connected_peers", "waku_peer_store_size", "waku_node_messages",
                                "waku_store_queries", "waku_archive_messages", "waku_filter_requests",

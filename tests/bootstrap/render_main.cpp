@@ -39,7 +39,7 @@ int main(int argc, char** argv) {
   for (const auto& node : fleet.nodes) {
     bootstrap::NodeDroplet droplet;
     droplet.volume_name = fleet.name + "-" + node.name;
-    droplet.network = {"0.0.0.0", "203.0.113.10", node.name + "." + fleet.domain};
+    droplet.network = bootstrap::droplet_network("203.0.113.10", node.name + "." + fleet.domain);
     droplet.node_key_hex = "b71c71a67e1177ad4e901695e1b4b9ee17ae16c6668d313eac2f96dbcda3f291";  // EIP-778's
     auto user_data = bootstrap::user_data(fleet, node, droplet, options);
     if (!user_data.ok()) {

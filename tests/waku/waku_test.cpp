@@ -58,7 +58,7 @@ TEST(NodeFlags, EveryListenerIsOnTheNodesOwnAddress) {
   spec::Node node;
   node.name = "n";
   node.protocols.store = true;
-  auto flags = node_flags(fleet, node, {"127.9.9.10", "127.9.9.10", ""}, {"/data/store.db"});
+  auto flags = node_flags(fleet, node, {"127.9.9.10", "127.9.9.10", "", "127.9.9.10", false}, {"/data/store.db"});
   for (const char* expected :
        {"--address=127.9.9.10", "--websocket-address=127.9.9.10", "--metrics-server-address=127.9.9.10",
         "--rest-address=127.9.9.10", "--ext-multiaddr=/ip4/127.9.9.10/tcp/60000", "--ip-colocation-limit=0",
@@ -69,10 +69,27 @@ TEST(NodeFlags, EveryListenerIsOnTheNodesOwnAddress) {
   for (const auto& flag : flags) EXPECT_EQ(flag.find("nodekey"), std::string::npos) << "the key never goes in argv";
 }
 
+// A droplet: metrics and REST come from the environment (its private address, known at boot), and
+// go-waku keeps its limit of peers from one address.
+TEST(NodeFlags, WithoutAnAdminAddressMetricsAndRestComeFromTheEnvironment) {
+  spec::Node node;
+  node.name = "n";
+  auto flags = node_flags(fleet_with_cluster(1, {0}), node, {"0.0.0.0", "203.0.113.7", "n.x.test", "", true}, {"x"});
+  EXPECT_TRUE(has(flags, "--address=0.0.0.0"));
+  EXPECT_TRUE(has(flags, "--ext-multiaddr=/ip4/203.0.113.7/tcp/60000"));
+  EXPECT_TRUE(has(flags, "--metrics-server=true"));
+  EXPECT_TRUE(has(flags, "--rest=true"));
+  for (const auto& flag : flags) {
+    EXPECT_EQ(flag.rfind("--metrics-server-address", 0), std::string::npos) << flag;
+    EXPECT_EQ(flag.rfind("--rest-address", 0), std::string::npos) << flag;
+    EXPECT_EQ(flag.rfind("--ip-colocation-limit", 0), std::string::npos) << flag;
+  }
+}
+
 TEST(NodeFlags, ProtocolsThatAreOffAreNotMounted) {
   spec::Node node;
   node.protocols = {true, false, false, false, false};
-  auto flags = node_flags(fleet_with_cluster(0, {}), node, {"127.0.0.5", "127.0.0.5", ""}, {"x"});
+  auto flags = node_flags(fleet_with_cluster(0, {}), node, {"127.0.0.5", "127.0.0.5", "", "127.0.0.5", false}, {"x"});
   EXPECT_FALSE(has(flags, "--store=true"));
   EXPECT_FALSE(has(flags, "--filter=true"));
   EXPECT_TRUE(has(flags, "--pubsub-topic=/waku/2/default-waku/proto"));

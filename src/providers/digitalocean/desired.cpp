@@ -184,7 +184,7 @@ Result<bootstrap::NodeDroplet> DigitalOceanProvider::node_droplet(const spec::No
   if (!key) return key.error();
   bootstrap::NodeDroplet droplet;
   droplet.volume_name = volume_name(fleet_, node.name);
-  droplet.network = waku::NodeNetwork{"0.0.0.0", reserved_ip, node_fqdn(fleet_, node.name)};
+  droplet.network = bootstrap::droplet_network(reserved_ip, node_fqdn(fleet_, node.name));
   droplet.node_key_hex = *key;
   if (fleet_.discovery.dns) {
     auto tree_key = ensure_tree_key(context_.state_path);

@@ -193,7 +193,7 @@ class LocalProvider : public engine::Provider {
 
   Resource node_resource(const spec::Fleet& fleet, const spec::Node& node) const {
     std::string address = layout_->node_address(node.index);
-    waku::NodeNetwork network{address, address, ""};
+    waku::NodeNetwork network{address, address, "", address, false};
     waku::NodePaths paths{layout_->node_dir(node.name) + "/store.db"};
     Resource resource{"local_node", node.name};
     auto flags = waku::node_flags(fleet, node, network, paths);
