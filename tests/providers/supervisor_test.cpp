@@ -53,6 +53,18 @@ class SupervisorTest : public ::testing::Test {
     return status;
   }
 
+  // s6 reports a service up as soon as it has forked it: the run script may still be on its way to
+  // exec'ing the command (its command line reads "/bin/sh ./run", or nothing in the middle of exec).
+  static std::string command_line_once_execed(long pid, const std::string& expected) {
+    auto deadline = std::chrono::steady_clock::now() + 5s;
+    std::string line = util::process_command_line(pid);
+    while (line != expected && std::chrono::steady_clock::now() < deadline) {
+      std::this_thread::sleep_for(20ms);
+      line = util::process_command_line(pid);
+    }
+    return line;
+  }
+
   int restarts() const {
     std::ifstream in(layout_.root() + "/restarts");
     int lines = 0;
@@ -71,7 +83,7 @@ TEST_F(SupervisorTest, InstalledServiceRunsAndIsRestartedAfterKillNine) {
   ServiceStatus first = wait_up_with_new_pid("svc", 0);
   ASSERT_TRUE(first.up);
   ASSERT_GT(first.pid, 0);
-  EXPECT_EQ(util::process_command_line(first.pid), "sleep 600");
+  EXPECT_EQ(command_line_once_execed(first.pid, "sleep 600"), "sleep 600");
 
   ::kill(static_cast<pid_t>(first.pid), SIGKILL);
   ServiceStatus second = wait_up_with_new_pid("svc", first.pid);
@@ -98,7 +110,7 @@ TEST_F(SupervisorTest, InstallingAgainRestartsWithTheNewRunScript) {
   ASSERT_TRUE(supervisor_->install("svc", changed).ok());
   ServiceStatus status = wait_up_with_new_pid("svc", pid);
   ASSERT_TRUE(status.up);
-  EXPECT_EQ(util::process_command_line(status.pid), "sleep 601");
+  EXPECT_EQ(command_line_once_execed(status.pid, "sleep 601"), "sleep 601");
 }
 
 TEST_F(SupervisorTest, KilledScannerIsReportedAndRepaired) {
