@@ -10,6 +10,7 @@ packages=(
   s6 util-linux iproute2                            # supervision, private namespaces for nodes and tests
   prometheus knot knot-dnsutils bc                  # the fleet's Prometheus and DNS server; bench arithmetic
   cloud-init libyaml-cpp-dev shellcheck systemd  # tests/bootstrap: schema, YAML, sh, systemd-analyze
+  nftables python3                               # tests/bootstrap: the metadata guard and its stand-in
 )
 
 missing=()

@@ -34,6 +34,8 @@ inline constexpr const char* kAdminAddressPlaceholder = "WAKUFLEET_PRIVATE_IPV4"
 inline constexpr const char* kSelectScript = "/usr/local/sbin/wakufleet-select";  // batch user data only
 inline constexpr const char* kBatchDir = "/run/wakufleet/batch";  // tmpfs: each member's files, until selected
 inline constexpr const char* kUnitName = "go-waku.service";
+inline constexpr const char* kMetadataGuardFile = "/etc/wakufleet/metadata-guard.nft";
+inline constexpr const char* kMetadataGuardUnit = "wakufleet-metadata-guard.service";
 inline constexpr const char* kServiceUser = "waku";
 inline constexpr const char* kDatadogKeyFile = "/etc/wakufleet/secrets/datadog-api-key";
 inline constexpr const char* kDatadogApiKeyPlaceholder = "WAKUFLEET_DATADOG_API_KEY";
@@ -107,6 +109,15 @@ std::string journald_dropin(const spec::Fleet& fleet, const Options& options);
 // configures the agent.
 std::string datadog_path_unit();
 std::string datadog_service_unit(const std::string& script = kBootstrapScript);
+
+// ---- the metadata service -----------------------------------------------------------------------
+
+// An nftables ruleset that lets only root connect to 169.254.169.254, which serves the user data
+// (node keys) to anyone who asks. Loading it again replaces it.
+std::string metadata_guard_nft();
+// kMetadataGuardUnit: loads the ruleset at every boot, before the network. `nft` is a parameter
+// only so that tests can verify the unit with an executable that exists.
+std::string metadata_guard_unit(const std::string& nft = "/usr/sbin/nft");
 
 // ---- cloud-init --------------------------------------------------------------------------------
 

@@ -66,6 +66,18 @@ install_node_key() {
   rm -f "$STAGED_NODE_KEY"
 }
 
+# First of all: from now on only root may ask the metadata service for the user data (node keys).
+guard_metadata() {
+  if ! command -v nft >/dev/null 2>&1; then
+    log "installing nftables"
+    if ! { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq nftables >/dev/null; }; then
+      die "cannot install nftables: the metadata service stays open to every user"
+    fi
+  fi
+  systemctl daemon-reload
+  systemctl enable --now "$GUARD_UNIT" || die "cannot load $GUARD_UNIT"
+}
+
 is_ipv4() {
   printf '%s\n' "$1" | awk -F. 'NR > 1 || NF != 4 { exit 1 }
     { for (i = 1; i <= 4; i++) if ($i !~ /^[0-9]+$/ || $i + 0 > 255) exit 1 }'
@@ -166,6 +178,7 @@ case "${1:-}" in
     [ -r "$NODE_ENV" ] || die "no $NODE_ENV: this droplet does not know its node"
     # shellcheck disable=SC1090  # generated, beside this script
     . "$NODE_ENV"
+    guard_metadata
     install_go_waku  # first: the download overlaps the wait for the volume
     write_admin_env
     mount_volume
@@ -192,7 +205,7 @@ std::string node_env(const NodeDroplet& droplet) {
 std::string bootstrap_script(const spec::Fleet& fleet, const Options& options) {
   std::string out = "#!/bin/sh\n";
   out += "# wakufleet bootstrap of a go-waku node droplet of fleet " + fleet.name + ", installed by cloud-init.\n";
-  out += "# Steps: \"node\" (runcmd: go-waku, admin address, volume, node key, start), \"admin-env\"\n";
+  out += "# Steps: \"node\" (runcmd: metadata guard, go-waku, admin address, volume, node key, start), \"admin-env\"\n";
   out += "# (the admin address alone) and \"datadog\" (run by wakufleet-datadog.service once the API key\n";
   out += "# is delivered). Each can be run again safely.\n";
   out += "set -eu\n\n";
@@ -213,6 +226,7 @@ std::string bootstrap_script(const spec::Fleet& fleet, const Options& options) {
   out += assign("STAGED_NODE_KEY", kStagedNodeKeyFile);
   out += assign("BINARY", kGoWakuBinary);
   out += assign("UNIT", kUnitName);
+  out += assign("GUARD_UNIT", kMetadataGuardUnit);
   out += assign("DD_KEY_FILE", kDatadogKeyFile);
   out += assign("DD_PLACEHOLDER", kDatadogApiKeyPlaceholder);
   out += "DD_TEMPLATES=\"$ROOT\"" + text::shell_quoted(kDatadogTemplateDir) + "\n";

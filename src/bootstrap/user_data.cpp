@@ -71,6 +71,8 @@ std::vector<FileEntry> files_of(const spec::Fleet& fleet, const spec::Node& node
   // bootstrap copies it onto the volume unless the volume already has one.
   files.push_back({kStagedNodeKeyFile, "0600", "WAKUNODE2_NODEKEY=" + droplet.node_key_hex + "\n"});
   files.push_back({kBootstrapScript, "0700", bootstrap_script(fleet, options)});
+  files.push_back({kMetadataGuardFile, "0644", metadata_guard_nft()});
+  files.push_back({std::string("/etc/systemd/system/") + kMetadataGuardUnit, "0644", metadata_guard_unit()});
   files.push_back({kNodeEnvFile, "0644", node_env(droplet)});
   files.push_back({std::string("/etc/systemd/system/") + kUnitName, "0644",
                    go_waku_unit(fleet, node, droplet.network, kGoWakuBinary, droplet.enrtree_url)});
@@ -82,9 +84,10 @@ std::vector<FileEntry> files_of(const spec::Fleet& fleet, const spec::Node& node
     files.push_back({templates + "/journald.yaml", "0644", journald_logs_yaml()});
     files.push_back({"/etc/systemd/system/wakufleet-datadog.path", "0644", datadog_path_unit()});
     files.push_back({"/etc/systemd/system/wakufleet-datadog.service", "0644", datadog_service_unit()});
-    // First boot is when unattended-upgrades also runs: let the agent's apt-get wait for the lock.
-    files.push_back({"/etc/apt/apt.conf.d/90wakufleet-lock-timeout", "0644", "DPkg::Lock::Timeout \"600\";\n"});
   }
+  // First boot is when unattended-upgrades also runs: let apt-get (nftables when the image lacks
+  // it, the DataDog agent) wait for the lock.
+  files.push_back({"/etc/apt/apt.conf.d/90wakufleet-lock-timeout", "0644", "DPkg::Lock::Timeout \"600\";\n"});
   return files;
 }
 

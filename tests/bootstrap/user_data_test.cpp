@@ -77,6 +77,8 @@ TEST(UserData, WritesEveryFileExactlyAsGenerated) {
   const std::map<std::string, std::pair<std::string, std::string>> expected = {
       {kStagedNodeKeyFile, {"0600", "WAKUNODE2_NODEKEY=" + testing::kNodeKey + "\n"}},
       {kBootstrapScript, {"0700", bootstrap_script(fleet, options)}},
+      {kMetadataGuardFile, {"0644", metadata_guard_nft()}},
+      {"/etc/systemd/system/wakufleet-metadata-guard.service", {"0644", metadata_guard_unit()}},
       {kNodeEnvFile, {"0644", node_env(droplet)}},
       {"/etc/systemd/system/go-waku.service", {"0644", go_waku_unit(fleet, node, droplet.network)}},
       {"/etc/systemd/journald.conf.d/wakufleet.conf", {"0644", journald_dropin(fleet, options)}},
