@@ -108,10 +108,10 @@ TEST_F(DoClient, GivesUpAfterTheLastAttemptWithTheServersWords) {
 
 TEST_F(DoClient, TimeoutsAreRetried) {
   auto options = test_options();
-  options.request_timeout = 300ms;
+  options.request_timeout = 1500ms;  // well above a normal request on a loaded machine
   make_client(options);
   auto faults = script({"timeout"});
-  faults.timeout_ms = 900;
+  faults.timeout_ms = 4000;
   fake_->set_faults(faults);
   auto account = client_->account();
   ASSERT_TRUE(account.ok()) << account.error().message;
@@ -218,10 +218,10 @@ TEST_F(DoClient, ServerErrorAfterTheCreateWasAppliedAdoptsInsteadOfRepeating) {
 
 TEST_F(DoClient, TimeoutAfterTheCreateWasAppliedAdoptsInsteadOfRepeating) {
   auto options = test_options();
-  options.request_timeout = 300ms;
+  options.request_timeout = 1500ms;  // well above a normal request on a loaded machine
   make_client(options);
   auto faults = script({"", "applied-timeout"});
-  faults.timeout_ms = 900;
+  faults.timeout_ms = 4000;
   fake_->set_faults(faults);
   auto created = client_->create_droplets(droplets("at", 4));
   ASSERT_TRUE(created.ok()) << created.error().message;
@@ -231,10 +231,10 @@ TEST_F(DoClient, TimeoutAfterTheCreateWasAppliedAdoptsInsteadOfRepeating) {
 
 TEST_F(DoClient, TimeoutBeforeTheCreateIsRetried) {
   auto options = test_options();
-  options.request_timeout = 300ms;
+  options.request_timeout = 1500ms;  // well above a normal request on a loaded machine
   make_client(options);
   auto faults = script({"", "timeout"});
-  faults.timeout_ms = 900;
+  faults.timeout_ms = 4000;
   fake_->set_faults(faults);
   auto created = client_->create_droplets(droplets("tb", 3));
   ASSERT_TRUE(created.ok()) << created.error().message;

@@ -47,7 +47,9 @@ TEST(Service, CollectsUntilSigtermThenExitsCleanly) {
   ::kill(child, SIGTERM);
   int status = 0;
   ASSERT_EQ(::waitpid(child, &status, 0), child);
-  EXPECT_LT(std::chrono::steady_clock::now() - signalled, 2s);
+  // It checks for the signal every 50 ms; a poll under way (an SQLite commit on a busy disk) may
+  // hold it a while, but never for long.
+  EXPECT_LT(std::chrono::steady_clock::now() - signalled, 10s);
   ASSERT_TRUE(WIFEXITED(status));
   EXPECT_EQ(WEXITSTATUS(status), 0);
 }

@@ -42,8 +42,9 @@ class SupervisorTest : public ::testing::Test {
                         "#!/bin/sh\nexec s6-log -b n2 s100000 '" + layout_.root() + "/log'\n", 2000};
   }
 
+  // A restart includes s6's one-second pause for a service that was up less than a second.
   ServiceStatus wait_up_with_new_pid(const std::string& name, long old_pid) {
-    auto deadline = std::chrono::steady_clock::now() + 5s;
+    auto deadline = std::chrono::steady_clock::now() + 15s;
     ServiceStatus status;
     while (std::chrono::steady_clock::now() < deadline) {
       status = supervisor_->status(name);
