@@ -161,7 +161,7 @@ class DnsFleet_e2e : public ::testing::Test {
     consumer_pid_ = pid.ok() ? *pid : 0;
     auto http = wakufleet::util::make_curl_client();
     std::set<std::string> connected;
-    auto deadline = std::chrono::steady_clock::now() + 30s;
+    auto deadline = std::chrono::steady_clock::now() + 60s;
     while (std::chrono::steady_clock::now() < deadline && connected.size() < expected) {
       std::this_thread::sleep_for(300ms);
       auto response = http->send({"GET", "http://" + address + ":8645/admin/v1/peers", "", {}, 2000ms});

@@ -465,7 +465,7 @@ class LocalFleet_e2e : public ::testing::Test {
   }
 
   std::optional<std::string> rest_peer_id(int index) {
-    auto response = http("GET", rest(index) + "/debug/v1/info", "", 1000ms);
+    auto response = http("GET", rest(index) + "/debug/v1/info", "", 3000ms);
     if (!response || response->status != 200) return std::nullopt;
     json info = json::parse(response->body, nullptr, false);
     if (!info.is_object() || !info["listenAddresses"].is_array() || info["listenAddresses"].empty()) {
@@ -486,7 +486,19 @@ class LocalFleet_e2e : public ::testing::Test {
   // peer ids by node index.
   std::map<int, std::string> expect_running_fleet(int count) {
     std::map<int, std::string> ids;
+    // status says "running" when /health answers within a second; a loaded machine may miss that
+    // once right after apply (which has already waited for every node to be ready).
     auto nodes = status_nodes();
+    eventually(
+        [&] {
+          nodes = status_nodes();
+          if (nodes.size() != static_cast<std::size_t>(count)) return false;
+          for (const auto& [name, node] : nodes) {
+            if (node.value("state", "") != "running") return false;
+          }
+          return true;
+        },
+        10s, 200ms);
     EXPECT_EQ(nodes.size(), static_cast<std::size_t>(count));
     for (int i = 0; i < count; ++i) {
       std::string name = "node-" + std::to_string(i);
@@ -621,7 +633,7 @@ TEST_F(LocalFleet_e2e, KillNineRestartsWithSamePeerIdAndData) {
 
   std::string payload = base64("e2e before kill " + std::to_string(now_ns()));
   ASSERT_EQ(publish(0, payload), "");
-  ASSERT_TRUE(eventually([&] { return stored(1, payload); }, 5s, 100ms)) << "node-1 did not store the message";
+  ASSERT_TRUE(eventually([&] { return stored(1, payload); }, 15s, 100ms)) << "node-1 did not store the message";
 
   auto before = status_nodes()["node-1"];
   ASSERT_TRUE(before["pid"].is_number()) << before.dump();
@@ -667,7 +679,7 @@ TEST_F(LocalFleet_e2e, KillNineRestartsWithSamePeerIdAndData) {
   EXPECT_TRUE(wakufleet::util::process_alive(new_pid));
   EXPECT_EQ(after.value("state", ""), "running") << after.dump();
 
-  EXPECT_TRUE(eventually([&] { return stored(1, payload); }, 5s, 200ms))
+  EXPECT_TRUE(eventually([&] { return stored(1, payload); }, 15s, 200ms))
       << "node-1's store lost the message published before the kill";
 
   auto mesh_start = Clock::now();
@@ -785,6 +797,8 @@ TEST_F(LocalFleet_e2e, DestroyLeavesNothing) {
   ASSERT_EQ(destroyed.exit_code, 0) << destroyed.all();
   EXPECT_NE(destroyed.out.find("Destroy complete!"), std::string::npos) << destroyed.out;
 
+  // destroy waits for the services it stops; the last exits can still be under way.
+  eventually([&] { return processes_mentioning(data_root_).empty(); }, 10s, 200ms);
   EXPECT_EQ(describe(processes_mentioning(data_root_)), "") << "processes outlived destroy";
   for (int i = 0; i < 3; ++i) {
     for (int port : {60000, 60001, 8645, 8008}) {
@@ -927,6 +941,7 @@ TEST_F(LocalFleet_e2e, KilledSupervisorIsReportedAndRepaired) {
   ASSERT_EQ(::kill(static_cast<pid_t>(scanner), SIGKILL), 0);
   auto deadline = Clock::now() + 5s;
   while (wakufleet::util::process_alive(scanner) && Clock::now() < deadline) std::this_thread::sleep_for(20ms);
+  ASSERT_FALSE(wakufleet::util::process_alive(scanner)) << "s6-svscan outlived SIGKILL";
 
   json shown = status();
   EXPECT_NE(shown.value("supervisor", "").find("down"), std::string::npos) << shown.dump();
@@ -970,7 +985,7 @@ TEST_F(LocalFleet_e2e, DestroyKeepDataKeepsIdentitiesAndStore) {
 
   ASSERT_EQ(apply().exit_code, 0);
   EXPECT_EQ(expect_running_fleet(3), ids);
-  EXPECT_TRUE(stored(1, payload));
+  EXPECT_TRUE(eventually([&] { return stored(1, payload); }, 10s, 200ms)) << "the store lost the message";
 }
 
 }  // namespace
