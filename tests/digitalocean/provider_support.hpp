@@ -9,6 +9,7 @@
 #include <filesystem>
 #include <fstream>
 #include <memory>
+#include <mutex>
 #include <set>
 #include <string>
 #include <vector>
@@ -88,7 +89,9 @@ class DoTarget : public ::testing::Test {
     context.spec_dir = dir_;
     options.client_config = ClientConfig{fake_->url(), token};
     if (!options.probe) {
+      // Apply waits for several droplets at once: the probe runs on the engine's workers.
       options.probe = [this](const std::string& address, int, std::chrono::seconds) -> util::Result<void> {
+        std::lock_guard lock(probed_mutex_);
         probed_.push_back(address);
         return {};
       };
@@ -170,7 +173,8 @@ class DoTarget : public ::testing::Test {
   std::unique_ptr<DigitalOceanClient> admin_;
   std::string dir_, state_path_;
   state::State state_;
-  std::vector<std::string> probed_;
+  std::mutex probed_mutex_;
+  std::vector<std::string> probed_;  // guarded by probed_mutex_
 };
 
 }  // namespace wakufleet::providers::digitalocean::testing
