@@ -7,38 +7,42 @@
 
 namespace wakufleet::bootstrap {
 
-std::string metadata_guard_nft() {
-  std::string out;
-  out += "# Only root may reach DigitalOcean's metadata service, which serves the node key (wakufleet).\n";
-  out += "# Loading this again replaces the table: declare it, delete it, declare it in full.\n";
-  out += "table inet wakufleet_metadata\n";
-  out += "delete table inet wakufleet_metadata\n";
-  out += "table inet wakufleet_metadata {\n";
-  out += "  chain output {\n";
-  out += "    type filter hook output priority filter; policy accept;\n";
-  out += "    # reject, not drop: a refused connection fails at once instead of timing out.\n";
-  out += "    ip daddr 169.254.169.254 meta skuid != 0 counter reject\n";
-  out += "  }\n";
-  out += "}\n";
-  return out;
+namespace {
+
+const char* kRules = R"(# Only root may reach DigitalOcean's metadata service, which serves the node key (wakufleet).
+# Loading this again replaces the table: declare it, delete it, declare it in full.
+table inet wakufleet_metadata
+delete table inet wakufleet_metadata
+table inet wakufleet_metadata {
+  chain output {
+    type filter hook output priority filter; policy accept;
+    # reject, not drop: a refused connection fails at once instead of timing out.
+    ip daddr 169.254.169.254 meta skuid != 0 counter reject
+  }
 }
+)";
+
+// Early in boot, before anything talks to the network; not part of the usual boot ordering.
+const char* kUnitHead = R"([Unit]
+Description=Only root may reach the metadata service (wakufleet)
+DefaultDependencies=no
+Wants=network-pre.target
+Before=network-pre.target shutdown.target
+Conflicts=shutdown.target
+
+[Service]
+Type=oneshot
+RemainAfterExit=yes
+)";
+
+}  // namespace
+
+std::string metadata_guard_nft() { return kRules; }
 
 std::string metadata_guard_unit(const std::string& nft) {
-  std::string out;
-  out += "# Loads " + std::string(kMetadataGuardFile) + " at every boot, before the network (wakufleet).\n";
-  out += "[Unit]\n";
-  out += "Description=Only root may reach the metadata service (wakufleet)\n";
-  out += "DefaultDependencies=no\n";
-  out += "Wants=network-pre.target\n";
-  out += "Before=network-pre.target shutdown.target\n";
-  out += "Conflicts=shutdown.target\n";
-  out += "\n[Service]\n";
-  out += "Type=oneshot\n";
-  out += "RemainAfterExit=yes\n";
-  out += "ExecStart=" + text::systemd_arg(nft) + " -f " + text::systemd_arg(kMetadataGuardFile) + "\n";
-  out += "\n[Install]\n";
-  out += "WantedBy=sysinit.target\n";
-  return out;
+  return "# Loads " + std::string(kMetadataGuardFile) + " at every boot, before the network (wakufleet).\n" +
+         kUnitHead + "ExecStart=" + text::systemd_arg(nft) + " -f " + text::systemd_arg(kMetadataGuardFile) +
+         "\n\n[Install]\nWantedBy=sysinit.target\n";
 }
 
 }  // namespace wakufleet::bootstrap
