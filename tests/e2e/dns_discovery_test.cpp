@@ -179,7 +179,8 @@ class DnsFleet_e2e : public ::testing::Test {
 
   std::set<std::string> fleet_peer_ids() {
     std::set<std::string> ids;
-    for (const auto& node : status()["nodes"]) ids.insert(node.value("peer_id", ""));
+    const json shown = status();  // the loop must not run over a member of a destroyed temporary
+    for (const auto& node : shown["nodes"]) ids.insert(node.value("peer_id", ""));
     return ids;
   }
 
@@ -190,7 +191,8 @@ class DnsFleet_e2e : public ::testing::Test {
 
 TEST_F(DnsFleet_e2e, EveryNodeHasAnAddressRecordAndTheTreeIsSignedAndComplete) {
   apply_ok();
-  for (const auto& node : status()["nodes"]) {
+  const json shown = status();
+  for (const auto& node : shown["nodes"]) {
     auto answer = dig(node.value("name", "") + ".dnse2e.waku.test", "A");
     ASSERT_EQ(answer.size(), 1u);
     EXPECT_EQ(answer[0], node.value("address", ""));
