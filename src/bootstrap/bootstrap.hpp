@@ -112,12 +112,15 @@ std::string datadog_service_unit(const std::string& script = kBootstrapScript);
 
 // ---- the metadata service -----------------------------------------------------------------------
 
-// An nftables ruleset that lets only root connect to 169.254.169.254, which serves the user data
-// (node keys) to anyone who asks. Loading it again replaces it.
+// An nftables ruleset that lets only trusted users (root, and the uids the bootstrap adds to its
+// set "trusted") connect to 169.254.169.254, which serves the user data (node keys) to anyone who
+// asks. Loading it again replaces it.
 std::string metadata_guard_nft();
-// kMetadataGuardUnit: loads the ruleset at every boot, before the network. `nft` is a parameter
-// only so that tests can verify the unit with an executable that exists.
-std::string metadata_guard_unit(const std::string& nft = "/usr/sbin/nft");
+// kMetadataGuardUnit: runs the bootstrap's metadata-guard step at every boot, before the network.
+std::string metadata_guard_unit(const std::string& script = kBootstrapScript);
+// Users besides root that keep the metadata service: DigitalOcean's monitoring agent (droplets
+// are created with monitoring on) authenticates through it.
+inline constexpr const char* kMetadataTrustedUsers = "do-agent";
 
 // ---- cloud-init --------------------------------------------------------------------------------
 

@@ -66,7 +66,18 @@ install_node_key() {
   rm -f "$STAGED_NODE_KEY"
 }
 
-# First of all: from now on only root may ask the metadata service for the user data (node keys).
+# Run by the guard unit at every boot: the rules, then the trusted users that exist by now.
+load_metadata_guard() {
+  nft -f "$GUARD_RULES" || die "nft cannot load $GUARD_RULES"
+  for user in $GUARD_TRUSTED_USERS; do
+    uid=$(id -u "$user" 2>/dev/null) || continue
+    nft add element inet wakufleet_metadata trusted "{ $uid }" || die "nft cannot trust the user $user"
+    log "the metadata service stays open to $user (uid $uid)"
+  done
+}
+
+# First of all: from now on only trusted users may ask the metadata service for the user data
+# (node keys).
 guard_metadata() {
   if ! command -v nft >/dev/null 2>&1; then
     log "installing nftables"
@@ -75,7 +86,8 @@ guard_metadata() {
     fi
   fi
   systemctl daemon-reload
-  systemctl enable --now "$GUARD_UNIT" || die "cannot load $GUARD_UNIT"
+  systemctl enable "$GUARD_UNIT"
+  systemctl restart "$GUARD_UNIT" || die "cannot load $GUARD_UNIT"
 }
 
 is_ipv4() {
@@ -186,8 +198,9 @@ case "${1:-}" in
     start_node
     ;;
   admin-env) write_admin_env ;;
+  metadata-guard) load_metadata_guard ;;
   datadog) setup_datadog ;;
-  *) die "usage: $0 node|admin-env|datadog" ;;
+  *) die "usage: $0 node|admin-env|metadata-guard|datadog" ;;
 esac
 )SH";
 
@@ -206,8 +219,8 @@ std::string bootstrap_script(const spec::Fleet& fleet, const Options& options) {
   std::string out = "#!/bin/sh\n";
   out += "# wakufleet bootstrap of a go-waku node droplet of fleet " + fleet.name + ", installed by cloud-init.\n";
   out += "# Steps: \"node\" (runcmd: metadata guard, go-waku, admin address, volume, node key, start), \"admin-env\"\n";
-  out += "# (the admin address alone) and \"datadog\" (run by wakufleet-datadog.service once the API key\n";
-  out += "# is delivered). Each can be run again safely.\n";
+  out += "# (the admin address alone), \"metadata-guard\" (run by the guard unit at every boot) and \"datadog\"\n";
+  out += "# (run by wakufleet-datadog.service once the API key is delivered). Each can be run again safely.\n";
   out += "set -eu\n\n";
   out += "# --- generated ---\n";
   out += assign("GO_WAKU_URL", options.go_waku.url);
@@ -227,6 +240,8 @@ std::string bootstrap_script(const spec::Fleet& fleet, const Options& options) {
   out += assign("BINARY", kGoWakuBinary);
   out += assign("UNIT", kUnitName);
   out += assign("GUARD_UNIT", kMetadataGuardUnit);
+  out += "GUARD_RULES=\"$ROOT\"" + text::shell_quoted(kMetadataGuardFile) + "\n";
+  out += "GUARD_TRUSTED_USERS=${WAKUFLEET_TRUSTED_USERS-" + text::shell_quoted(kMetadataTrustedUsers) + "}\n";
   out += assign("DD_KEY_FILE", kDatadogKeyFile);
   out += assign("DD_PLACEHOLDER", kDatadogApiKeyPlaceholder);
   out += "DD_TEMPLATES=\"$ROOT\"" + text::shell_quoted(kDatadogTemplateDir) + "\n";
