@@ -333,12 +333,19 @@ class LocalProvider : public engine::Provider {
     auto pid = supervisor_->ensure_running();
     if (!pid) return pid.error();
     // After a repair (s6-svscan had been killed) the nodes start again: wait for them as a
-    // fresh apply would, so that apply returns with a working fleet.
+    // fresh apply would, so that apply returns with a working fleet. They all start at once, and
+    // go-waku dials its static peers only once, at start, when its neighbours may not listen yet:
+    // dial them again (the mesh resource, unchanged in the plan, will not).
+    bool restarted = false;
     for (const auto& node : fleet_.nodes) {
       if (!supervisor_->installed(node.name)) continue;
       auto ready = wait_ready(*http_, *supervisor_, *layout_, node.name, layout_->node_address(node.index),
                               fleet_.target.local.ready_timeout_seconds);
       if (!ready) return ready.error();
+      restarted = true;
+    }
+    if (restarted) {
+      if (auto meshed = reconnect(); !meshed) return meshed.error();
     }
     ResourceState created{desired.type, desired.name, desired.attributes, {}};
     created.attributes["pid"] = *pid;
