@@ -168,6 +168,10 @@ class DoTarget : public ::testing::Test {
     return std::string(std::istreambuf_iterator<char>(in), {});
   }
 
+  // Where wakufleet keeps a node's key, beside the state; and the key itself (64 hex digits).
+  std::string node_key_file(const std::string& node) const { return state_path_ + ".secrets/do-node-" + node + ".key"; }
+  std::string node_key(const std::string& node) { return read_file(node_key_file(node)).substr(0, 64); }
+
   std::unique_ptr<fakes::do_api::FakeDigitalOcean> fake_;
   std::unique_ptr<util::HttpClient> http_;
   std::unique_ptr<DigitalOceanClient> admin_;

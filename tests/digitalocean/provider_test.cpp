@@ -26,6 +26,11 @@ std::vector<json> droplets_of(const json& snapshot, const std::string& node) {
   return out;
 }
 
+// The user data the fake was given for `droplet` (DigitalOcean never returns it).
+std::string user_data_of(const json& snapshot, const json& droplet) {
+  return snapshot["user_data"][std::to_string(droplet["id"].get<std::int64_t>())];
+}
+
 std::string public_ipv6(const json& droplet) {
   for (const auto& network : droplet["networks"]["v6"]) {
     if (network["type"] == "public") return network["ip_address"];
@@ -136,11 +141,11 @@ TEST_F(DoFleet, AKeptVolumeIsAdoptedWithItsNodeKey) {
   auto fleet = spec.fleet();
   converge(fleet);
   std::string volume_id = view("node-0").volume_id;
-  std::string key = read_file(state_path_ + ".secrets/do-node-node-0.key");
+  std::string key = read_file(node_key_file("node-0"));
   destroy(fleet, false);
   converge(fleet);
   EXPECT_EQ(view("node-0").volume_id, volume_id);
-  EXPECT_EQ(read_file(state_path_ + ".secrets/do-node-node-0.key"), key);
+  EXPECT_EQ(read_file(node_key_file("node-0")), key);
   expect_whole("node-0");
 }
 
@@ -186,8 +191,8 @@ TEST_F(DoFleet, NodesWithoutDropletsAreCreatedTenToARequest) {
     expect_whole(node);
     const json droplet = droplets_of(now, node).at(0);
     const std::string name = droplet["name"];
-    const std::string user_data = now["user_data"][std::to_string(droplet["id"].get<std::int64_t>())];
-    const std::string key = read_file(state_path_ + ".secrets/do-node-" + node + ".key").substr(0, 64);
+    const std::string user_data = user_data_of(now, droplet);
+    const std::string key = node_key(node);
     const std::string staged = "/run/wakufleet/batch/" + name + "/run/wakufleet/nodekey.env";
     const auto entry = user_data.find("- path: " + staged + "\n");
     ASSERT_NE(entry, std::string::npos) << node;
@@ -242,10 +247,10 @@ TEST_F(DoFleet, OneDropletPerRequestKeepsEveryNodeKeyToItsOwnDroplet) {
   json now = snapshot();
   for (const char* node : {"node-0", "node-1", "node-2"}) {
     const json droplet = droplets_of(now, node).at(0);
-    const std::string user_data = now["user_data"][std::to_string(droplet["id"].get<std::int64_t>())];
+    const std::string user_data = user_data_of(now, droplet);
     EXPECT_EQ(user_data.find("/run/wakufleet/batch/"), std::string::npos) << node;
     for (const char* other : {"node-0", "node-1", "node-2"}) {
-      const std::string key = read_file(state_path_ + ".secrets/do-node-" + other + ".key").substr(0, 64);
+      const std::string key = node_key(other);
       EXPECT_EQ(user_data.find(key) != std::string::npos, std::string(other) == node) << node << " / " << other;
     }
   }
@@ -297,7 +302,7 @@ TEST_F(DoFleet, ANodeSettingChangeReplacesDropletsOneAtATimeKeepingIdentity) {
   std::map<std::string, std::string> keys;
   for (const char* node : {"node-0", "node-1", "node-2"}) {
     before[node] = view(node);
-    keys[node] = read_file(state_path_ + ".secrets/do-node-" + std::string(node) + ".key");
+    keys[node] = read_file(node_key_file(node));
   }
   // At each readiness wait: only the node being replaced has two droplets (the old one off), and
   // its reserved IP and volume have moved to the new one already.
@@ -339,7 +344,7 @@ TEST_F(DoFleet, ANodeSettingChangeReplacesDropletsOneAtATimeKeepingIdentity) {
     EXPECT_EQ(now.reserved_ip, old.reserved_ip) << node;
     EXPECT_EQ(now.volume_id, old.volume_id) << node;
     EXPECT_EQ(now.a_record, old.a_record) << node;
-    EXPECT_EQ(read_file(state_path_ + ".secrets/do-node-" + node + ".key"), keys[node]) << node;
+    EXPECT_EQ(read_file(node_key_file(node)), keys[node]) << node;
     expect_whole(node);
   }
   EXPECT_EQ(snapshot()["droplets"].size(), 3u);
@@ -408,7 +413,7 @@ TEST_F(DoFleet, SecretsStayOutOfStatePlansAndTheFake) {
   std::string state_text = read_file(state_path_);
   std::string plan_text = engine::render_text(planned, false) + engine::render_json(planned).dump();
   for (const char* node : {"node-0", "node-1", "node-2"}) {
-    const std::string path = state_path_ + ".secrets/do-node-" + std::string(node) + ".key";
+    const std::string path = node_key_file(node);
     struct stat info {};
     ASSERT_EQ(stat(path.c_str(), &info), 0);
     EXPECT_EQ(info.st_mode & 0777, 0600u);

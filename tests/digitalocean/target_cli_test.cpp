@@ -187,7 +187,7 @@ TEST_F(DoCli, ApplyThenNoChangesAndNoSecretsPrinted) {
   for (const auto& text : {applied.output, planned.output, as_json.output, read_file(state_path_)}) {
     EXPECT_EQ(text.find(kTestToken), std::string::npos);
     for (int i = 0; i < 3; ++i) {
-      std::string key = read_file(state_path_ + ".secrets/do-node-node-" + std::to_string(i) + ".key").substr(0, 64);
+      std::string key = node_key("node-" + std::to_string(i));
       EXPECT_EQ(text.find(key), std::string::npos);
     }
   }
