@@ -20,26 +20,16 @@
 #include "logs/collector.hpp"
 #include "logs/query.hpp"
 #include "logs/time.hpp"
+#include "support/temp_dir.hpp"
 
 namespace wakufleet::logs::testing {
 
 class TempFleet {
  public:
-  TempFleet() {
-    std::string pattern = (std::filesystem::temp_directory_path() / "wf-logs-XXXXXX").string();
-    if (::mkdtemp(pattern.data()) == nullptr) throw std::runtime_error("mkdtemp failed for " + pattern);
-    root_ = pattern;
-  }
-  ~TempFleet() {
-    std::error_code ignored;
-    std::filesystem::remove_all(root_, ignored);
-  }
-  TempFleet(const TempFleet&) = delete;
-  TempFleet& operator=(const TempFleet&) = delete;
-
-  const std::string& root() const { return root_; }
+  // A scratch fleet data directory, removed with everything in it at the end of the test.
+  const std::string& root() const { return dir_.path(); }
   std::string log_dir(const std::string& node) const {
-    std::string dir = root_ + "/nodes/" + node + "/logs";
+    std::string dir = root() + "/nodes/" + node + "/logs";
     std::filesystem::create_directories(dir);
     return dir;
   }
@@ -89,7 +79,7 @@ class TempFleet {
   }
 
  private:
-  std::string root_;
+  wakufleet::testing::TempDir dir_;
   unsigned long long archives_ = 0;
 };
 
