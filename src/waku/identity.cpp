@@ -6,7 +6,6 @@
 
 #include <filesystem>
 #include <fstream>
-#include <mutex>
 #include <memory>
 #include <vector>
 
@@ -74,20 +73,13 @@ util::Result<PublicKey> public_key_of(const PrivateKey& key) {
 }
 
 util::Result<PrivateKey> ensure_key_file(const std::string& path) {
-  // Apply's workers may ask for one node's key at the same moment: one key must come out.
-  static std::mutex key_files;
-  std::lock_guard lock(key_files);
-  if (!std::filesystem::exists(path)) {
+  auto hex = util::ensure_secret_line(path, []() -> util::Result<std::string> {
     auto key = generate_private_key();
     if (!key) return key.error();
-    if (auto written = util::write_file_atomically(path, to_hex(key->data(), key->size()) + "\n"); !written) {
-      return written.error();
-    }
-  }
-  std::ifstream in(path);
-  std::string hex;
-  std::getline(in, hex);
-  auto key = private_key_from_hex(hex);
+    return to_hex(key->data(), key->size());
+  });
+  if (!hex) return hex.error();
+  auto key = private_key_from_hex(*hex);
   if (!key) return util::fail(path + ": " + key.error().message);
   return key;
 }

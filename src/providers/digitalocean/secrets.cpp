@@ -16,18 +16,12 @@ namespace {
 
 // A key file in the 0700 secrets folder (the file itself 0600), generated on first use.
 util::Result<waku::PrivateKey> ensure_key_file(const std::string& state_path, const std::string& file) {
-  const std::string dir = secrets_dir(state_path);
-  std::error_code error;
-  fs::create_directories(dir, error);
-  fs::permissions(dir, fs::perms::owner_all, error);
-  return waku::ensure_key_file(dir + "/" + file);
+  return waku::ensure_key_file(util::ensure_secrets_dir(state_path) + "/" + file);
 }
 
 std::string node_key_file(const std::string& node) { return "do-node-" + node + ".key"; }
 
 }  // namespace
-
-std::string secrets_dir(const std::string& state_path) { return state_path + ".secrets"; }
 
 util::Result<std::string> ensure_node_key(const std::string& state_path, const std::string& node) {
   auto key = ensure_key_file(state_path, node_key_file(node));
@@ -37,11 +31,11 @@ util::Result<std::string> ensure_node_key(const std::string& state_path, const s
 
 void remove_node_key(const std::string& state_path, const std::string& node) {
   std::error_code error;
-  fs::remove(secrets_dir(state_path) + "/" + node_key_file(node), error);
+  fs::remove(util::secrets_dir(state_path) + "/" + node_key_file(node), error);
 }
 
 std::string peer_id_of_node(const std::string& state_path, const std::string& node) {
-  std::ifstream in(secrets_dir(state_path) + "/" + node_key_file(node));
+  std::ifstream in(util::secrets_dir(state_path) + "/" + node_key_file(node));
   std::string hex;
   if (!std::getline(in, hex)) return "";
   auto key = waku::private_key_from_hex(hex);

@@ -19,8 +19,6 @@
 
 namespace wakufleet::providers::digitalocean {
 
-std::string secrets_dir(const std::string& state_path);
-
 // The node's key as 64 hex digits, generated on first use.
 util::Result<std::string> ensure_node_key(const std::string& state_path, const std::string& node);
 // Forgets the node's key (only when its volume, which holds the key too, is deleted).

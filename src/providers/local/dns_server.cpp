@@ -59,27 +59,17 @@ std::string initial_zone(const Layout& layout, const std::string& domain) {
 
 std::string dns_address(const Layout& layout) { return layout.address_at(kDnsOffset); }
 
-std::string secrets_dir(const std::string& state_path) { return state_path + ".secrets"; }
-
 util::Result<dns::TsigKey> ensure_tsig_key(const std::string& state_path) {
-  std::string dir = secrets_dir(state_path);
-  std::error_code error;
-  fs::create_directories(dir, error);
-  fs::permissions(dir, fs::perms::owner_all, error);
-  std::string path = dir + "/tsig.key";
-  if (!fs::exists(path)) {
+  const std::string path = util::ensure_secrets_dir(state_path) + "/tsig.key";
+  auto secret = util::ensure_secret_line(path, []() -> util::Result<std::string> {
     // 32 random bytes: a valid secp256k1 scalar is as good a source of randomness as any.
     auto random = waku::generate_private_key();
     if (!random) return random.error();
-    if (auto written = util::write_file_atomically(path, base64(random->data(), random->size()) + "\n"); !written) {
-      return written.error();
-    }
-  }
-  std::ifstream in(path);
-  std::string secret;
-  std::getline(in, secret);
-  if (secret.empty()) return util::fail(path + " is empty; remove it to generate a new TSIG key");
-  return dns::TsigKey{kTsigKeyName, "hmac-sha256", util::trim(secret)};
+    return base64(random->data(), random->size());
+  });
+  if (!secret) return secret.error();
+  if (secret->empty()) return util::fail(path + " is empty; remove it to generate a new TSIG key");
+  return dns::TsigKey{kTsigKeyName, "hmac-sha256", util::trim(*secret)};
 }
 
 util::Result<void> write_dns_config(const spec::Fleet& fleet, const Layout& layout, const dns::TsigKey& key) {
@@ -119,7 +109,7 @@ util::Result<void> wait_dns_ready(util::ProcessRunner& runner, const Layout& lay
 std::unique_ptr<dns::Zone> fleet_zone(util::ProcessRunner& runner, const Layout& layout, const std::string& domain,
                                       const dns::TsigKey& key, const std::string& state_path) {
   return dns::make_rfc2136_zone(runner, dns_address(layout), kDnsPort, domain, key,
-                                secrets_dir(state_path) + "/tsig.keyfile");
+                                util::secrets_dir(state_path) + "/tsig.keyfile");
 }
 
 }  // namespace wakufleet::providers::local

@@ -24,7 +24,6 @@ std::string dns_address(const Layout& layout);
 
 // Secrets of a fleet live beside its state, in <state>.secrets/ (0700, files 0600), so that
 // destroying the fleet's data keeps them and they never enter the spec or git.
-std::string secrets_dir(const std::string& state_path);
 
 // The fleet's TSIG key (hmac-sha256, generated once).
 util::Result<dns::TsigKey> ensure_tsig_key(const std::string& state_path);

@@ -6,6 +6,7 @@
 #include "discovery/fleet_tree.hpp"
 #include "providers/local/dns_server.hpp"
 #include "providers/local/node_service.hpp"
+#include "util/files.hpp"
 
 namespace wakufleet::providers::local {
 
@@ -26,11 +27,7 @@ util::Result<waku::PrivateKey> node_key(const Layout& layout, const std::string&
 std::string tree_url_file(const Layout& layout) { return layout.root() + "/enrtree"; }
 
 util::Result<waku::PrivateKey> ensure_tree_key(const std::string& state_path) {
-  std::string dir = secrets_dir(state_path);
-  std::error_code error;
-  fs::create_directories(dir, error);
-  fs::permissions(dir, fs::perms::owner_all, error);
-  return waku::ensure_key_file(dir + "/tree.key");
+  return waku::ensure_key_file(util::ensure_secrets_dir(state_path) + "/tree.key");
 }
 
 util::Result<std::string> tree_url_for(const std::string& state_path, const spec::Fleet& fleet) {
