@@ -100,36 +100,35 @@ bool is_ssh_key_reference(std::string_view text) {
          });
 }
 
-std::vector<std::string> checked_ssh_keys(TableReader& table) {
-  std::vector<std::string> keys;
-  auto values = table.strings("ssh_keys");
-  if (!values) return keys;
-  for (const auto& key : values->value) {
-    if (is_ssh_key_reference(key.value)) {
-      keys.push_back(key.value);
-      continue;
+// A list of strings of which each must pass `valid`; the others are reported one by one (as
+// "'<value>' in '<key>' is <what is wrong>") and left out.
+template <typename Valid>
+std::vector<std::string> checked_strings(TableReader& table, const std::string& key, Valid valid,
+                                         const std::string& wrong, const std::string& hint) {
+  std::vector<std::string> out;
+  auto values = table.strings(key);
+  if (!values) return out;
+  for (const auto& value : values->value) {
+    if (valid(value.value)) {
+      out.push_back(value.value);
+    } else {
+      table.sink().error(value.at, "'" + value.value + "' in '" + key + "' is " + wrong, hint);
     }
-    table.sink().error(key.at, "'" + key.value + "' in 'ssh_keys' is not an SSH key id or fingerprint",
-                       "use the MD5 fingerprint DigitalOcean shows (ssh-keygen -E md5 -lf key.pub), "
-                       "like \"3b:16:bf:e4:8b:00:8b:b8:59:8c:a9:d3:f0:19:45:fa\", or the key's numeric id");
   }
-  return keys;
+  return out;
+}
+
+std::vector<std::string> checked_ssh_keys(TableReader& table) {
+  return checked_strings(table, "ssh_keys", is_ssh_key_reference, "not an SSH key id or fingerprint",
+                         "use the MD5 fingerprint DigitalOcean shows (ssh-keygen -E md5 -lf key.pub), "
+                         "like \"3b:16:bf:e4:8b:00:8b:b8:59:8c:a9:d3:f0:19:45:fa\", or the key's numeric id");
 }
 
 std::vector<std::string> checked_admin_cidrs(TableReader& table) {
-  std::vector<std::string> cidrs;
-  auto values = table.strings("admin_cidrs");
-  if (!values) return cidrs;
-  for (const auto& cidr : values->value) {
-    if (parse_cidr(cidr.value)) {
-      cidrs.push_back(cidr.value);
-      continue;
-    }
-    table.sink().error(cidr.at, "'" + cidr.value + "' in 'admin_cidrs' is not an address range in CIDR form",
-                       "write an address and a prefix length, like \"203.0.113.0/24\" or \"198.51.100.7/32\" "
-                       "for a single address");
-  }
-  return cidrs;
+  return checked_strings(
+      table, "admin_cidrs", [](const std::string& cidr) { return parse_cidr(cidr).has_value(); },
+      "not an address range in CIDR form",
+      "write an address and a prefix length, like \"203.0.113.0/24\" or \"198.51.100.7/32\" for a single address");
 }
 
 // enrtree://<base32 public key>@<domain>: the form EIP-1459 links take. The key itself is
@@ -142,19 +141,9 @@ bool looks_like_tree_url(const std::string& url) {
 }
 
 std::vector<std::string> checked_tree_links(TableReader& table) {
-  std::vector<std::string> links;
-  auto values = table.strings("tree_links");
-  if (!values) return links;
-  for (const auto& link : values->value) {
-    if (looks_like_tree_url(link.value)) {
-      links.push_back(link.value);
-      continue;
-    }
-    table.sink().error(link.at, "'" + link.value + "' in 'tree_links' is not an enrtree:// URL",
-                       "write the URL another tree is published under, like "
-                       "\"enrtree://AKA3AM6LPBYEUDMVNU3BSVQJ5AD45Y7YPOHJLEF6W26QOE4VTUDPE@nodes.example.org\"");
-  }
-  return links;
+  return checked_strings(table, "tree_links", looks_like_tree_url, "not an enrtree:// URL",
+                         "write the URL another tree is published under, like "
+                         "\"enrtree://AKA3AM6LPBYEUDMVNU3BSVQJ5AD45Y7YPOHJLEF6W26QOE4VTUDPE@nodes.example.org\"");
 }
 
 void read_vpc_ip_range(TableReader& table, DigitalOceanTarget& target) {
