@@ -97,7 +97,7 @@ log() { echo "wakufleet-select: $*" >&2; }
 # This droplet's name: DigitalOcean's metadata service knows it; cloud-init made it the hostname.
 name=${1:-}
 if [ -z "$name" ]; then
-  name=$(curl -fsS --max-time 10 --retry 5 http://169.254.169.254/metadata/v1/hostname 2>/dev/null || hostname)
+  name=$(curl -fsS --max-time 10 --retry 5 "$METADATA_URL/hostname" 2>/dev/null || hostname)
 fi
 own="$BATCH/$name"
 if [ -z "$name" ] || [ ! -d "$own" ]; then
@@ -174,7 +174,8 @@ std::string select_script() {
   out += "# Usage: wakufleet-select [DROPLET_NAME]\n";
   out += "set -eu\n";
   out += "BATCH=" + text::shell_quoted(kBatchDir) + "\n";
-  out += "ROOT=${WAKUFLEET_SELECT_ROOT:-}  # tests install below a scratch folder\n";
+  out += "ROOT=${WAKUFLEET_ROOT:-}  # tests install below a scratch folder (as for wakufleet-bootstrap)\n";
+  out += "METADATA_URL=${WAKUFLEET_METADATA_URL:-http://169.254.169.254/metadata/v1}\n";
   out += "BATCH=\"$ROOT$BATCH\"\n";
   out += kSelectSteps;
   return out;

@@ -85,7 +85,7 @@ Files files_under(const fs::path& root) {
 
 util::ProcessResult select_in(const fs::path& root, const std::string& name) {
   auto result = util::make_process_runner()->run(
-      {"env", "WAKUFLEET_SELECT_ROOT=" + root.string(), "sh", (root / std::string(kSelectScript).substr(1)).string(), name},
+      {"env", "WAKUFLEET_ROOT=" + root.string(), "sh", (root / std::string(kSelectScript).substr(1)).string(), name},
       60s);
   if (!result.ok()) throw std::runtime_error(result.error().message);
   return *result;
